@@ -1,0 +1,187 @@
+/**
+ * An ordered SIP header list (RFC 3261 §7.3). Field names compare case-insensitively and
+ * compact forms (§7.3.3, plus the ones later RFCs registered) are expanded on the way in,
+ * so `get('v')`, `get('VIA')` and `get('Via')` are the same field. Order is kept because it
+ * matters for Via, Route and Record-Route. Serialization writes the canonical spelling.
+ *
+ * Typed views are cached per field name by `typed()` and dropped when that field changes.
+ */
+
+/** RFC 3261 §7.3.3 compact forms and those registered since (RFC 3265, 3515, 3892, 3841, 4028, 4474). */
+const COMPACT: Record<string, string> = {
+  a: 'accept-contact',
+  b: 'referred-by',
+  c: 'content-type',
+  d: 'request-disposition',
+  e: 'content-encoding',
+  f: 'from',
+  i: 'call-id',
+  j: 'reject-contact',
+  k: 'supported',
+  l: 'content-length',
+  m: 'contact',
+  n: 'identity-info',
+  o: 'event',
+  r: 'refer-to',
+  s: 'subject',
+  t: 'to',
+  u: 'allow-events',
+  v: 'via',
+  x: 'session-expires',
+  y: 'identity',
+};
+
+/** Spellings that plain Title-Case would get wrong. */
+const SPECIAL_CASE: Record<string, string> = {
+  'call-id': 'Call-ID',
+  cseq: 'CSeq',
+  'www-authenticate': 'WWW-Authenticate',
+  'mime-version': 'MIME-Version',
+  rseq: 'RSeq',
+  rack: 'RAck',
+  'sip-etag': 'SIP-ETag',
+  'sip-if-match': 'SIP-If-Match',
+  'min-se': 'Min-SE',
+};
+
+const canonicalCache = new Map<string, { key: string; display: string }>();
+
+/** Lower-case key and display spelling of a header name, compact forms expanded. */
+export function canonicalHeaderName(name: string): { key: string; display: string } {
+  let hit = canonicalCache.get(name);
+  if (hit) return hit;
+  const lower = name.toLowerCase();
+  const key = COMPACT[lower] ?? lower;
+  const display = SPECIAL_CASE[key] ?? key.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
+  hit = { key, display };
+  if (canonicalCache.size < 4096) canonicalCache.set(name, hit);
+  return hit;
+}
+
+export class HeaderList {
+  private keys: string[] = [];
+  private names: string[] = [];
+  private values: string[] = [];
+  private cache: Map<string, unknown> | undefined;
+
+  /** Number of header fields (not names). */
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** First field value of this name, or undefined. */
+  get(name: string): string | undefined {
+    const key = canonicalHeaderName(name).key;
+    const i = this.keys.indexOf(key);
+    return i < 0 ? undefined : this.values[i];
+  }
+
+  /** Every field value of this name, in order (comma-joined lists are NOT split here). */
+  getAll(name: string): string[] {
+    const key = canonicalHeaderName(name).key;
+    const out: string[] = [];
+    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === key) out.push(this.values[i]!);
+    return out;
+  }
+
+  has(name: string): boolean {
+    return this.keys.includes(canonicalHeaderName(name).key);
+  }
+
+  append(name: string, value: string): this {
+    const c = canonicalHeaderName(name);
+    this.keys.push(c.key);
+    this.names.push(c.display);
+    this.values.push(value);
+    this.invalidate(c.key);
+    return this;
+  }
+
+  /** Insert before every other field of the same name (a new top Via, a new Route). */
+  prepend(name: string, value: string): this {
+    const c = canonicalHeaderName(name);
+    let i = this.keys.indexOf(c.key);
+    if (i < 0) i = this.keys.length;
+    this.keys.splice(i, 0, c.key);
+    this.names.splice(i, 0, c.display);
+    this.values.splice(i, 0, value);
+    this.invalidate(c.key);
+    return this;
+  }
+
+  /** Replace every field of this name with the given value(s), at the first one's position. */
+  set(name: string, value: string | readonly string[]): this {
+    const c = canonicalHeaderName(name);
+    const vals = typeof value === 'string' ? [value] : value;
+    let at = this.keys.indexOf(c.key);
+    this.removeKey(c.key);
+    if (at < 0 || at > this.keys.length) at = this.keys.length;
+    this.keys.splice(at, 0, ...vals.map(() => c.key));
+    this.names.splice(at, 0, ...vals.map(() => c.display));
+    this.values.splice(at, 0, ...vals);
+    this.invalidate(c.key);
+    return this;
+  }
+
+  /** Remove every field of this name; returns how many were removed. */
+  remove(name: string): number {
+    const key = canonicalHeaderName(name).key;
+    const n = this.removeKey(key);
+    if (n) this.invalidate(key);
+    return n;
+  }
+
+  /** Remove only the first field of this name (e.g. the top Via of a response). */
+  removeFirst(name: string): boolean {
+    const key = canonicalHeaderName(name).key;
+    const i = this.keys.indexOf(key);
+    if (i < 0) return false;
+    this.keys.splice(i, 1);
+    this.names.splice(i, 1);
+    this.values.splice(i, 1);
+    this.invalidate(key);
+    return true;
+  }
+
+  /**
+   * A typed view of one header, parsed from all its field values on first use and cached
+   * until that header changes. `parse` may throw (a malformed header); nothing is cached then.
+   */
+  typed<T>(name: string, parse: (values: string[]) => T): T {
+    const key = canonicalHeaderName(name).key;
+    if (this.cache?.has(key)) return this.cache.get(key) as T;
+    const v = parse(this.getAll(key));
+    (this.cache ??= new Map()).set(key, v);
+    return v;
+  }
+
+  /** [display name, value] pairs in wire order. */
+  *[Symbol.iterator](): IterableIterator<[string, string]> {
+    for (let i = 0; i < this.keys.length; i++) yield [this.names[i]!, this.values[i]!];
+  }
+
+  clone(): HeaderList {
+    const h = new HeaderList();
+    h.keys = this.keys.slice();
+    h.names = this.names.slice();
+    h.values = this.values.slice();
+    return h;
+  }
+
+  private removeKey(key: string): number {
+    let n = 0;
+    for (let i = this.keys.length - 1; i >= 0; i--) {
+      if (this.keys[i] === key) {
+        this.keys.splice(i, 1);
+        this.names.splice(i, 1);
+        this.values.splice(i, 1);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private invalidate(key: string): void {
+    this.cache?.delete(key);
+  }
+}

@@ -1,0 +1,17 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { HeaderList } from '../../../src/sip/header-list.js';
+
+test('compact and case-insensitive header names address the same field (RFC 3261 §7.3.3)', () => {
+  const h = new HeaderList();
+  h.append('v', 'SIP/2.0/UDP a;branch=z9hG4bK1');
+  h.append('VIA', 'SIP/2.0/UDP b;branch=z9hG4bK2');
+  h.append('i', 'abc');
+  assert.equal(h.getAll('Via').length, 2);
+  assert.equal(h.get('call-id'), 'abc');
+  assert.equal([...h].map(([n]) => n), ['Via', 'Via', 'Call-ID']);
+  h.prepend('Via', 'SIP/2.0/UDP c;branch=z9hG4bK3');
+  assert.equal(h.get('via'), 'SIP/2.0/UDP c;branch=z9hG4bK3');
+});
+
+test.run();
