@@ -1,0 +1,209 @@
+/**
+ * The one channel between the main thread and the media workers: every request, response
+ * and event, as discriminated unions. Requests carry an `id`; the worker answers each with
+ * exactly one response carrying the same id. Events flow up unasked.
+ *
+ * Audio never crosses this channel: it stays in the worker that owns the sockets, or
+ * crosses workers through the SharedArrayBuffer of a room span (span/room-span.ts).
+ *
+ *   main thread (MediaEngine)                 media worker (worker/worker-main.ts)
+ *     { id, type: 'endpoint.create', ... } ->
+ *                                          <- { id, ok: true, result }  | { id, ok: false, error }
+ *                                          <- { event: 'dtmf', ... }    (unasked)
+ */
+import type { CodecName } from '../../rtp/codec/codec.js';
+
+export type EndpointId = string;
+export type RoomId = string;
+export type PlaybackId = string;
+
+/** One `a=rtpmap` line of the negotiated SDP. */
+export interface PayloadMapping {
+  payloadType: number;
+  codec: CodecName;
+}
+
+export interface RemoteAddress {
+  address: string;
+  port: number;
+}
+
+export interface EndpointConfig {
+  endpointId: EndpointId;
+  /** Local RTP port (even); RTCP is multiplexed on it (RFC 5761) unless `rtcpPort` is set. */
+  localPort: number;
+  /** Address the socket binds to (default 0.0.0.0). */
+  bindAddress?: string;
+  /** Where to send RTP, from the remote SDP; absent until known (then the first source is latched). */
+  remote?: RemoteAddress;
+  /**
+   * Symmetric RTP (RFC 4961): send to wherever packets come from. The first packet's source
+   * is latched; packets from any other source are dropped afterwards.
+   */
+  symmetricLatching?: boolean;
+  /** Negotiated audio payload types; the first is what we send. */
+  payloads: PayloadMapping[];
+  /** RFC 4733 telephone-event payload type, when negotiated. */
+  telephoneEventPt?: number;
+  /** RFC 6464 client-to-mixer audio level: the extmap id negotiated in SDP (RFC 8285 §5). */
+  audioLevelExtensionId?: number;
+  /** Raise `media.timeout` after this long without a packet (0 or absent: never). */
+  mediaTimeoutMs?: number;
+}
+
+export type PlaybackTarget = { endpointId: EndpointId } | { roomId: RoomId };
+
+export interface RoomConfig {
+  roomId: RoomId;
+  /** How many talkers are mixed (default 3). */
+  maxTalkers?: number;
+  /** Hangover in ms before a talker who fell silent leaves the mix (default 300). */
+  hangoverMs?: number;
+  /** Everyone hears `musicFile` until an owner is in the room (and again when the last owner leaves). */
+  waitForOwner?: boolean;
+  /** Music for wait-for-owner (WAV 8/16 kHz 16-bit mono, or raw G.711 .ul/.al). */
+  musicFile?: string;
+  /** Played to the room when someone joins / leaves; absent: a short generated tone. `null`: none. */
+  joinToneFile?: string | null;
+  leaveToneFile?: string | null;
+}
+
+export interface JoinOptions {
+  owner?: boolean;
+  muted?: boolean;
+  deafened?: boolean;
+  /** Played to this participant only, on entry. */
+  greetingFile?: string;
+}
+
+// ---------------------------------------------------------------- requests (main -> worker)
+
+export type Request =
+  | { id: number; type: 'endpoint.create'; config: EndpointConfig }
+  | { id: number; type: 'endpoint.update'; endpointId: EndpointId; remote?: RemoteAddress; payloads?: PayloadMapping[]; telephoneEventPt?: number }
+  | { id: number; type: 'endpoint.destroy'; endpointId: EndpointId }
+  | { id: number; type: 'endpoint.mute'; endpointId: EndpointId; muted: boolean }
+  | { id: number; type: 'endpoint.deafen'; endpointId: EndpointId; deafened: boolean }
+  | { id: number; type: 'endpoint.stats'; endpointId: EndpointId }
+  | { id: number; type: 'dtmf.send'; endpointId: EndpointId; digits: string; durationMs?: number }
+  | { id: number; type: 'relay.connect'; a: EndpointId; b: EndpointId }
+  | { id: number; type: 'relay.disconnect'; endpointId: EndpointId }
+  | { id: number; type: 'room.create'; config: RoomConfig; span: RoomSpanInit }
+  | { id: number; type: 'room.destroy'; roomId: RoomId }
+  | { id: number; type: 'room.add'; roomId: RoomId; endpointId: EndpointId; participant: number; options: JoinOptions }
+  | { id: number; type: 'room.remove'; roomId: RoomId; endpointId: EndpointId }
+  | { id: number; type: 'play.start'; playbackId: PlaybackId; target: PlaybackTarget; file: string; loop: boolean }
+  | { id: number; type: 'play.stop'; playbackId: PlaybackId }
+  | { id: number; type: 'moh.start'; endpointId: EndpointId; file: string }
+  | { id: number; type: 'moh.stop'; endpointId: EndpointId }
+  | { id: number; type: 'worker.stats' }
+  /** Test hook: make the worker exit as if it had crashed. */
+  | { id: number; type: 'worker.crash' };
+
+export type RequestType = Request['type'];
+export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
+/** A request as the caller writes it: the engine assigns the id. */
+export type RequestBody<T extends RequestType> = Omit<RequestOf<T>, 'id'>;
+
+/** The shared memory a room uses to span workers (see span/room-span.ts for the layout). */
+export interface RoomSpanInit {
+  buffer: SharedArrayBuffer;
+  /** This worker's slot in the span (its worker index). */
+  slot: number;
+}
+
+// ---------------------------------------------------------------- responses (worker -> main)
+
+export interface EndpointStats {
+  endpointId: EndpointId;
+  packetsReceived: number;
+  packetsSent: number;
+  bytesReceived: number;
+  bytesSent: number;
+  /** Sequence-number gaps seen on arrival (RFC 3550 §6.4.1 cumulative lost). */
+  packetsLost: number;
+  /** Frames the jitter buffer had to conceal. */
+  concealed: number;
+  /** Packets dropped: from an unlatched source, unknown payload type, malformed. */
+  dropped: number;
+  /** Interarrival jitter (RFC 3550 §6.4.1), in ms. */
+  jitterMs: number;
+  /** Packets not decoded because RFC 6464 or DTX said the source was silent. */
+  silentSkipped: number;
+}
+
+export interface WorkerStats {
+  worker: number;
+  ticks: number;
+  /** Ticks that started more than one period after their deadline. */
+  lateTicks: number;
+  /** Ticks run back to back to catch up after a stall. */
+  caughtUp: number;
+  /** Largest lateness seen, ms. */
+  maxLateMs: number;
+  /** Time spent inside ticks, ms, total. */
+  busyMs: number;
+  endpoints: number;
+  rooms: number;
+  /** CPU time of this worker thread (user+system), ms; -1 where the OS does not tell. */
+  threadCpuMs: number;
+  /** Cross-worker contributions that arrived too late for their tick. */
+  spanLate: number;
+}
+
+export interface ResultMap {
+  'endpoint.create': { localPort: number };
+  'endpoint.update': null;
+  'endpoint.destroy': EndpointStats | null;
+  'endpoint.mute': null;
+  'endpoint.deafen': null;
+  'endpoint.stats': EndpointStats;
+  'dtmf.send': null;
+  'relay.connect': { mode: 'passthrough' | 'transcode' };
+  'relay.disconnect': null;
+  'room.create': null;
+  'room.destroy': null;
+  'room.add': null;
+  'room.remove': null;
+  'play.start': { durationMs: number };
+  'play.stop': null;
+  'moh.start': null;
+  'moh.stop': null;
+  'worker.stats': WorkerStats;
+  'worker.crash': null;
+}
+
+export type Response =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: string; code?: string };
+
+// ---------------------------------------------------------------- events (worker -> main)
+
+export type WorkerEvent =
+  | { event: 'ready'; worker: number }
+  | { event: 'dtmf'; endpointId: EndpointId; digit: string; durationMs: number }
+  | { event: 'talking'; endpointId: EndpointId; roomId: RoomId; talking: boolean }
+  | { event: 'media.timeout'; endpointId: EndpointId; silentMs: number }
+  | { event: 'endpoint.stats'; stats: EndpointStats }
+  | { event: 'playback.finished'; playbackId: PlaybackId; reason: 'done' | 'stopped' | 'error'; error?: string }
+  | { event: 'room.owner'; roomId: RoomId; ownerPresent: boolean }
+  | { event: 'log'; level: 'warn' | 'error'; msg: string; data?: Record<string, unknown> };
+
+export type WorkerMessage = Response | WorkerEvent;
+
+export function isResponse(m: WorkerMessage): m is Response {
+  return (m as Response).id !== undefined && (m as Response).ok !== undefined;
+}
+
+/** Configuration a worker receives in `workerData`. */
+export interface WorkerInit {
+  worker: number;
+  /** Tick period, ms (default 20). */
+  tickMs: number;
+  /** Common epoch (performance.timeOrigin-based ms) so every worker's tick k starts at the same instant. */
+  epochMs: number;
+  /** How long after its tick a spanning room waits for the other workers' contributions, ms. */
+  spanWaitMs: number;
+  /** Emit endpoint.stats events this often, ms (0: never). */
+  statsIntervalMs: number;
+}

@@ -1,0 +1,127 @@
+/**
+ * The receive half of an endpoint's audio: packets into the jitter buffer on arrival, and
+ * once per tick one frame out, decoded to PCM at the codec's rate — unless the source is
+ * silent, in which case it is not decoded at all:
+ *  - RFC 6464 §3: the client-to-mixer audio level extension says the frame is quieter
+ *    than `silentBelowDbov` (or carries level 127, silence);
+ *  - DTX / comfort noise: an Opus packet of at most 2 bytes (RFC 7587 §3.1.3 DTX frames
+ *    are a bare TOC), or a CN packet (payload type 13, RFC 3389);
+ *  - no packet this tick (and the source was not talking, so nothing to conceal).
+ * The jitter buffer holds whole received datagrams (Node allocates one per packet anyway),
+ * so nothing is copied or sliced on arrival; the header is re-read at play-out.
+ */
+import type { AudioCodec, AudioDecoder } from '../../rtp/codec/codec.js';
+import { codecByName } from '../../rtp/codec/registry.js';
+import { newRtpPacketView, unmarshalRtp } from '../../rtp/packet.js';
+import { sumOfSquares } from '../../dsp/level.js';
+import type { PayloadMapping } from '../channel/protocol.js';
+import { createJitterBuffer, type JitterBufferLike } from './frame-queue.js';
+import { readAudioLevelOf } from './audio-level.js';
+
+/** What `pull` found for this tick. */
+export const enum Pulled {
+  /** No packet (loss or silence/DTX gap); `pcm` untouched. */
+  Nothing = 0,
+  /** A packet the sender marked silent (RFC 6464, DTX, CN): not decoded. */
+  Silent = 1,
+  /** Decoded: `pcm[0, samples)` at `codec.sampleRate`, `energy` set. */
+  Decoded = 2,
+  /** Concealed loss: `pcm` holds the decoder's concealment. */
+  Concealed = 3,
+}
+
+const CN_PAYLOAD_TYPE = 13; // RFC 3551 table 4, RFC 3389
+
+interface DecoderSlot {
+  codec: AudioCodec;
+  decoder: AudioDecoder;
+}
+
+export class InboundAudio {
+  private readonly jb: JitterBufferLike<Buffer> = createJitterBuffer<Buffer>();
+  private readonly decoders = new Map<number, DecoderSlot>();
+  private readonly view = newRtpPacketView();
+  private last: DecoderSlot | undefined;
+  /** PCM of the last decoded/concealed frame, at `codec.sampleRate`. */
+  readonly pcm = new Int16Array(960);
+  samples = 0;
+  /** Mean-square energy of the frame (0 when not decoded). */
+  energy = 0;
+  /** Codec of the last frame. */
+  codec: AudioCodec | undefined;
+  silentSkipped = 0;
+  concealed = 0;
+
+  constructor(
+    private payloads: PayloadMapping[],
+    private readonly audioLevelExtId: number | undefined,
+    private readonly silentBelowDbov: number,
+  ) {}
+
+  setPayloads(payloads: PayloadMapping[]): void {
+    this.payloads = payloads;
+    this.decoders.clear();
+    this.last = undefined;
+  }
+
+  /** Store one received RTP datagram (already checked to be RTP with an audio payload type). */
+  push(msg: Buffer, seq: number, ts: number, arrivalMs: number): void {
+    this.jb.push(seq, ts, msg, arrivalMs);
+  }
+
+  get depth(): number {
+    return this.jb.depth;
+  }
+
+  /**
+   * Play out this tick's frame. `concealLoss`: synthesise a frame when none is there
+   * (only worth it for a source that is in the mix).
+   */
+  pull(concealLoss: boolean): Pulled {
+    this.energy = 0;
+    const msg = this.jb.pop();
+    if (msg === null) return concealLoss ? this.conceal() : Pulled.Nothing;
+    const v = this.view;
+    if (!unmarshalRtp(msg, msg.length, v)) return Pulled.Nothing;
+    if (v.payloadType === CN_PAYLOAD_TYPE) return this.skip();
+    const slot = this.decoderFor(v.payloadType);
+    if (!slot) return Pulled.Nothing;
+    if (slot.codec.name === 'opus' && v.payloadLength <= 2) return this.skip();
+    if (this.audioLevelExtId !== undefined && v.extensionProfile >= 0) {
+      const dbov = readAudioLevelOf(msg, v, this.audioLevelExtId);
+      if (dbov !== undefined && dbov < this.silentBelowDbov) return this.skip();
+    }
+    const payload = msg.subarray(v.payloadOffset, v.payloadOffset + v.payloadLength);
+    this.samples = slot.decoder.decode(payload, this.pcm);
+    this.codec = slot.codec;
+    this.last = slot;
+    this.energy = this.samples > 0 ? sumOfSquares(this.pcm, this.samples) / this.samples : 0;
+    return Pulled.Decoded;
+  }
+
+  private skip(): Pulled {
+    this.silentSkipped++;
+    return Pulled.Silent;
+  }
+
+  private conceal(): Pulled {
+    const slot = this.last;
+    if (!slot) return Pulled.Nothing;
+    this.samples = slot.decoder.conceal(this.pcm, slot.codec.frameSamples(20));
+    this.codec = slot.codec;
+    this.concealed++;
+    this.energy = this.samples > 0 ? sumOfSquares(this.pcm, this.samples) / this.samples : 0;
+    return Pulled.Concealed;
+  }
+
+  private decoderFor(pt: number): DecoderSlot | undefined {
+    let slot = this.decoders.get(pt);
+    if (slot) return slot;
+    const mapping = this.payloads.find((p) => p.payloadType === pt);
+    if (!mapping) return undefined;
+    const codec = codecByName(mapping.codec);
+    slot = { codec, decoder: codec.createDecoder() };
+    this.decoders.set(pt, slot);
+    return slot;
+  }
+}
