@@ -1,0 +1,95 @@
+/**
+ * Numbered schema migrations, applied in order when the store opens. Each runs in its own
+ * IMMEDIATE transaction together with its `schema_version` row, so a crash leaves the
+ * database at the previous version, never half-migrated, and two processes opening the
+ * file at once cannot both apply the same step. Append new steps (rooms, call history,
+ * trunks); never edit one that has shipped.
+ */
+import type { SqliteDatabase } from './database.js';
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'users, devices and registrar bindings',
+    sql: `
+      CREATE TABLE users (
+        id          INTEGER PRIMARY KEY,
+        ext         TEXT    NOT NULL UNIQUE,
+        name        TEXT    NOT NULL,
+        caller_id   TEXT,
+        mobile      TEXT,
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL
+      );
+      CREATE TABLE devices (
+        id          INTEGER PRIMARY KEY,
+        user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        ext         TEXT    NOT NULL UNIQUE,
+        secret      TEXT    NOT NULL,
+        model       TEXT,
+        mac         TEXT,
+        enabled     INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+        is_primary  INTEGER NOT NULL DEFAULT 0 CHECK (is_primary IN (0, 1)),
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL
+      );
+      CREATE INDEX devices_by_user ON devices(user_id);
+      -- At most one primary device per user.
+      CREATE UNIQUE INDEX devices_one_primary_per_user ON devices(user_id) WHERE is_primary = 1;
+      -- Bindings (RFC 3261 §10.3) keyed by address-of-record and contact; they go away with
+      -- their device (and so with their user).
+      CREATE TABLE registrations (
+        aor             TEXT    NOT NULL REFERENCES devices(ext) ON DELETE CASCADE ON UPDATE CASCADE,
+        contact         TEXT    NOT NULL,
+        instance_id     TEXT,
+        reg_id          INTEGER,
+        call_id         TEXT    NOT NULL,
+        cseq            INTEGER NOT NULL,
+        expires_at      INTEGER NOT NULL,
+        q               REAL,
+        path            TEXT    NOT NULL DEFAULT '[]',
+        protocol        TEXT    NOT NULL CHECK (protocol IN ('udp', 'tcp', 'tls', 'ws', 'wss')),
+        remote_address  TEXT    NOT NULL,
+        remote_port     INTEGER NOT NULL,
+        local_address   TEXT    NOT NULL,
+        local_port      INTEGER NOT NULL,
+        connection_id   INTEGER,
+        user_agent      TEXT,
+        updated_at      INTEGER NOT NULL,
+        PRIMARY KEY (aor, contact)
+      );
+      CREATE INDEX registrations_by_expiry ON registrations(expires_at);
+    `,
+  },
+];
+
+/** The newest schema this code knows. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** Applies every migration newer than the database; returns the resulting version. */
+export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = MIGRATIONS, now: () => number = Date.now): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  const current = db.prepare<[], { v: number | null }>('SELECT max(version) AS v FROM schema_version');
+  const record = db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)');
+  const known = migrations.length ? migrations[migrations.length - 1]!.version : 0;
+  const found = current.get()?.v ?? 0;
+  if (found > known) {
+    throw new Error(`database schema version ${found} is newer than this softswitch supports (${known}); upgrade softswitch`);
+  }
+  for (const m of migrations) {
+    const step = db.transaction(() => {
+      // Re-read inside the write lock: another process may have applied it meanwhile.
+      if ((current.get()?.v ?? 0) >= m.version) return;
+      db.exec(m.sql);
+      record.run(m.version, now());
+    });
+    step.immediate();
+  }
+  return current.get()?.v ?? 0;
+}
