@@ -92,6 +92,8 @@ export type Request =
   | { id: number; type: 'room.destroy'; roomId: RoomId }
   | { id: number; type: 'room.add'; roomId: RoomId; endpointId: EndpointId; participant: number; options: JoinOptions }
   | { id: number; type: 'room.remove'; roomId: RoomId; endpointId: EndpointId }
+  /** Play the room's join/leave tone on this worker's share of a room (someone joined elsewhere). */
+  | { id: number; type: 'room.tone'; roomId: RoomId; tone: 'join' | 'leave' }
   | { id: number; type: 'play.start'; playbackId: PlaybackId; target: PlaybackTarget; file: string; loop: boolean }
   | { id: number; type: 'play.stop'; playbackId: PlaybackId }
   | { id: number; type: 'moh.start'; endpointId: EndpointId; file: string }
@@ -108,8 +110,9 @@ export type RequestBody<T extends RequestType> = Omit<RequestOf<T>, 'id'>;
 /** The shared memory a room uses to span workers (see span/room-span.ts for the layout). */
 export interface RoomSpanInit {
   buffer: SharedArrayBuffer;
-  /** This worker's slot in the span (its worker index). */
-  slot: number;
+  /** Worker slots the buffer was laid out for, and talkers per slot. */
+  maxWorkers: number;
+  maxTalkers: number;
 }
 
 // ---------------------------------------------------------------- responses (worker -> main)
@@ -165,6 +168,7 @@ export interface ResultMap {
   'room.destroy': null;
   'room.add': null;
   'room.remove': null;
+  'room.tone': null;
   'play.start': { durationMs: number };
   'play.stop': null;
   'moh.start': null;
@@ -186,7 +190,6 @@ export type WorkerEvent =
   | { event: 'media.timeout'; endpointId: EndpointId; silentMs: number }
   | { event: 'endpoint.stats'; stats: EndpointStats }
   | { event: 'playback.finished'; playbackId: PlaybackId; reason: 'done' | 'stopped' | 'error'; error?: string }
-  | { event: 'room.owner'; roomId: RoomId; ownerPresent: boolean }
   | { event: 'log'; level: 'warn' | 'error'; msg: string; data?: Record<string, unknown> };
 
 export type WorkerMessage = Response | WorkerEvent;

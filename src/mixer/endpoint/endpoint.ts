@@ -30,6 +30,8 @@ export type RtpHandler = (msg: Buffer, view: RtpPacketView, arrivalMs: number) =
 export interface EndpointOptions {
   /** Frames quieter than this (RFC 6464 level) are not decoded. */
   silentBelowDbov: number;
+  /** Smallest jitter-buffer delay (src/rtp/jitter-buffer.ts minDelayMs). */
+  jitterMinDelayMs: number;
 }
 
 export class Endpoint {
@@ -73,7 +75,7 @@ export class Endpoint {
     this.sendCodec = codecByName(first.codec);
     this.rtpPerMs = this.sendCodec.rtpClockRate / 1000;
     this.telephoneEventPt = config.telephoneEventPt;
-    this.inbound = new InboundAudio(config.payloads, config.audioLevelExtensionId, opts.silentBelowDbov);
+    this.inbound = new InboundAudio(config.payloads, config.audioLevelExtensionId, opts.silentBelowDbov, opts.jitterMinDelayMs);
     this.mediaTimeoutMs = config.mediaTimeoutMs ?? 0;
     this.lastPacketMs = performance.now();
     socket.on('message', this.onMessage);
@@ -158,7 +160,7 @@ export class Endpoint {
       bytesReceived: this.rx.bytes,
       bytesSent: this.outbound.bytesSent,
       packetsLost: this.rx.lost,
-      concealed: this.inbound.concealed,
+      concealed: this.inbound.concealed + this.inbound.jitterStats.concealedLoss,
       dropped: this.dropped,
       jitterMs: this.rx.jitterMs(this.rtpPerMs * 1000),
       silentSkipped: this.inbound.silentSkipped,
@@ -210,6 +212,6 @@ export class Endpoint {
       this.onRtp(msg, v, now);
       return;
     }
-    this.inbound.push(msg, v.sequence, v.timestamp, now);
+    this.inbound.push(msg, v, now);
   };
 }

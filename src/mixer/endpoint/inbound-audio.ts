@@ -7,15 +7,16 @@
  *  - DTX / comfort noise: an Opus packet of at most 2 bytes (RFC 7587 §3.1.3 DTX frames
  *    are a bare TOC), or a CN packet (payload type 13, RFC 3389);
  *  - no packet this tick (and the source was not talking, so nothing to conceal).
- * The jitter buffer holds whole received datagrams (Node allocates one per packet anyway),
- * so nothing is copied or sliced on arrival; the header is re-read at play-out.
+ * The jitter buffer is src/rtp/jitter-buffer.ts (adaptive, copies payloads into its ring).
+ * It keeps only payloads, so the RFC 6464 level read on arrival waits in a small ring
+ * indexed by sequence number until its frame is played.
  */
 import type { AudioCodec, AudioDecoder } from '../../rtp/codec/codec.js';
 import { codecByName } from '../../rtp/codec/registry.js';
-import { newRtpPacketView, unmarshalRtp } from '../../rtp/packet.js';
+import type { RtpPacketView } from '../../rtp/packet.js';
+import { JitterBuffer } from '../../rtp/jitter-buffer.js';
 import { sumOfSquares } from '../../dsp/level.js';
 import type { PayloadMapping } from '../channel/protocol.js';
-import { createJitterBuffer, type JitterBufferLike } from './frame-queue.js';
 import { readAudioLevelOf } from './audio-level.js';
 
 /** What `pull` found for this tick. */
@@ -38,9 +39,11 @@ interface DecoderSlot {
 }
 
 export class InboundAudio {
-  private readonly jb: JitterBufferLike<Buffer> = createJitterBuffer<Buffer>();
+  private jb: JitterBuffer;
   private readonly decoders = new Map<number, DecoderSlot>();
-  private readonly view = newRtpPacketView();
+  /** Payload type and RFC 6464 level (dBov, or 1 for none) of recent packets, by sequence & 63. */
+  private readonly ptRing = new Int16Array(64);
+  private readonly levelRing = new Int16Array(64);
   private last: DecoderSlot | undefined;
   /** PCM of the last decoded/concealed frame, at `codec.sampleRate`. */
   readonly pcm = new Int16Array(960);
@@ -56,21 +59,35 @@ export class InboundAudio {
     private payloads: PayloadMapping[],
     private readonly audioLevelExtId: number | undefined,
     private readonly silentBelowDbov: number,
-  ) {}
+    private readonly minDelayMs: number,
+  ) {
+    this.jb = this.newJitterBuffer();
+  }
+
+  private newJitterBuffer(): JitterBuffer {
+    const first = this.payloads[0] ? codecByName(this.payloads[0].codec) : undefined;
+    return new JitterBuffer({ clockRate: first?.rtpClockRate ?? 8000, minDelayMs: this.minDelayMs, capacity: 25 });
+  }
 
   setPayloads(payloads: PayloadMapping[]): void {
     this.payloads = payloads;
     this.decoders.clear();
     this.last = undefined;
+    this.jb = this.newJitterBuffer();
   }
 
-  /** Store one received RTP datagram (already checked to be RTP with an audio payload type). */
-  push(msg: Buffer, seq: number, ts: number, arrivalMs: number): void {
-    this.jb.push(seq, ts, msg, arrivalMs);
+  /** Store one received RTP packet (already parsed into `v`). */
+  push(msg: Buffer, v: RtpPacketView, arrivalMs: number): void {
+    const i = v.sequence & 63;
+    this.ptRing[i] = v.payloadType;
+    let level = 1;
+    if (this.audioLevelExtId !== undefined && v.extensionProfile >= 0) level = readAudioLevelOf(msg, v, this.audioLevelExtId) ?? 1;
+    this.levelRing[i] = level;
+    this.jb.push(v.sequence, v.timestamp, msg.subarray(v.payloadOffset, v.payloadOffset + v.payloadLength), arrivalMs, v.marker, v.ssrc);
   }
 
-  get depth(): number {
-    return this.jb.depth;
+  get jitterStats(): JitterBuffer['stats'] {
+    return this.jb.stats;
   }
 
   /**
@@ -79,19 +96,17 @@ export class InboundAudio {
    */
   pull(concealLoss: boolean): Pulled {
     this.energy = 0;
-    const msg = this.jb.pop();
-    if (msg === null) return concealLoss ? this.conceal() : Pulled.Nothing;
-    const v = this.view;
-    if (!unmarshalRtp(msg, msg.length, v)) return Pulled.Nothing;
-    if (v.payloadType === CN_PAYLOAD_TYPE) return this.skip();
-    const slot = this.decoderFor(v.payloadType);
+    const out = this.jb.pop();
+    if (out.kind !== 'frame') return out.kind === 'conceal' && concealLoss ? this.conceal() : Pulled.Nothing;
+    const i = out.sequence & 63;
+    const pt = this.ptRing[i]!;
+    if (pt === CN_PAYLOAD_TYPE) return this.skip();
+    const slot = this.decoderFor(pt);
     if (!slot) return Pulled.Nothing;
-    if (slot.codec.name === 'opus' && v.payloadLength <= 2) return this.skip();
-    if (this.audioLevelExtId !== undefined && v.extensionProfile >= 0) {
-      const dbov = readAudioLevelOf(msg, v, this.audioLevelExtId);
-      if (dbov !== undefined && dbov < this.silentBelowDbov) return this.skip();
-    }
-    const payload = msg.subarray(v.payloadOffset, v.payloadOffset + v.payloadLength);
+    const payload = out.payload;
+    if (slot.codec.name === 'opus' && payload.length <= 2) return this.skip();
+    const level = this.levelRing[i]!;
+    if (level <= 0 && level < this.silentBelowDbov) return this.skip();
     this.samples = slot.decoder.decode(payload, this.pcm);
     this.codec = slot.codec;
     this.last = slot;

@@ -1,0 +1,337 @@
+/**
+ * Everything one media worker owns: endpoints (sockets), relays, room shares, players and
+ * the one tick loop that drives them all. `handle` answers the requests of
+ * channel/protocol.ts; events go out through `emit`. No audio leaves this object except
+ * through its sockets and the rooms' span buffers.
+ */
+import type { EndpointStats, Request, ResultMap, WorkerInit, WorkerMessage, WorkerStats } from '../channel/protocol.js';
+import { TickLoop } from '../clock/tick-loop.js';
+import { Endpoint, type EndpointOptions } from '../endpoint/endpoint.js';
+import { TelephoneEventReader } from '../endpoint/telephone-event-reader.js';
+import { SoftLimiter } from '../mix/soft-limiter.js';
+import { MUSIC_RATE, MusicChannel } from '../play/music-channel.js';
+import { PromptCursor } from '../play/prompt-cursor.js';
+import { PromptLibrary } from '../play/prompt-file.js';
+import { Relay } from '../relay/relay.js';
+import { Room, type RoomContext } from '../room/room.js';
+import { RoomSpan } from '../span/room-span.js';
+import type { RtpPacketView } from '../../rtp/packet.js';
+import { EndpointPlayer } from './endpoint-player.js';
+import { roomTone } from './room-tones.js';
+import { threadCpuMs } from './thread-cpu.js';
+
+type Handler<T extends Request['type']> = (req: Extract<Request, { type: T }>) => ResultMap[T] | Promise<ResultMap[T]>;
+
+export class RequestError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class MediaWorker {
+  private readonly endpoints = new Map<string, Endpoint>();
+  private readonly relays = new Map<string, Relay>(); // by each leg's endpoint id
+  private readonly relayList = new Set<Relay>();
+  private readonly rooms = new Map<string, Room>();
+  private readonly roomOf = new Map<string, Room>();
+  private readonly players = new Map<string, EndpointPlayer>();
+  private readonly digits = new Map<string, TelephoneEventReader>();
+  private readonly music = new Map<string, MusicChannel>();
+  private readonly prompts = new PromptLibrary();
+  private readonly limiter = new SoftLimiter();
+  private readonly loop: TickLoop;
+  private readonly spanning: Room[] = [];
+  private twoPhase = false;
+  private spanLate = 0;
+  private readonly roomCtx: RoomContext;
+  private readonly endpointOpts: EndpointOptions = { silentBelowDbov: -50, jitterMinDelayMs: 20 };
+
+  constructor(
+    private readonly init: WorkerInit,
+    private readonly emit: (m: WorkerMessage) => void,
+  ) {
+    this.loop = new TickLoop(this.onTick, { epochMs: init.epochMs, periodMs: init.tickMs });
+    this.roomCtx = {
+      worker: init.worker,
+      limiter: this.limiter,
+      emit: (e) => this.emit(e),
+      music: (file) => this.music.get(file),
+      spanLate: () => this.spanLate++,
+    };
+    this.loop.start();
+  }
+
+  async handle(req: Request): Promise<unknown> {
+    const h = (this.handlers as Record<string, Handler<Request['type']>>)[req.type];
+    if (!h) throw new RequestError('unknown', `unknown request ${req.type}`);
+    return h(req);
+  }
+
+  stop(): void {
+    this.loop.stop();
+    for (const ep of this.endpoints.values()) ep.close();
+  }
+
+  private readonly handlers: { [T in Request['type']]: Handler<T> } = {
+    'endpoint.create': async (r) => {
+      if (this.endpoints.has(r.config.endpointId)) throw new RequestError('exists', `endpoint ${r.config.endpointId} exists`);
+      const ep = await Endpoint.open(r.config, this.endpointOpts);
+      this.endpoints.set(ep.id, ep);
+      ep.onTelephoneEvent = (msg, v) => this.onDigitPacket(ep, msg, v);
+      return { localPort: ep.localPort };
+    },
+    'endpoint.update': (r) => {
+      this.endpoint(r.endpointId).update(r.remote, r.payloads, r.telephoneEventPt);
+      return null;
+    },
+    'endpoint.destroy': (r) => {
+      const ep = this.endpoints.get(r.endpointId);
+      if (!ep) return null;
+      this.detach(ep);
+      this.endpoints.delete(ep.id);
+      const stats = ep.stats();
+      ep.close();
+      return stats;
+    },
+    'endpoint.mute': (r) => {
+      this.endpoint(r.endpointId).muted = r.muted;
+      return null;
+    },
+    'endpoint.deafen': (r) => {
+      this.endpoint(r.endpointId).deafened = r.deafened;
+      return null;
+    },
+    'endpoint.stats': (r) => this.endpoint(r.endpointId).stats(),
+    'dtmf.send': () => {
+      throw new RequestError('unsupported', 'dtmf.send waits for src/rtp/dtmf (DtmfSender), not landed yet');
+    },
+    'relay.connect': (r) => {
+      const a = this.endpoint(r.a);
+      const b = this.endpoint(r.b);
+      for (const ep of [a, b]) if (this.relays.has(ep.id) || this.roomOf.has(ep.id)) throw new RequestError('busy', `${ep.id} is already relayed or in a room`);
+      const relay = new Relay(a, b, (ep) => !(this.players.get(ep.id)?.idle ?? true), (ep, msg, v) => this.onDigitPacket(ep, msg, v));
+      this.relays.set(a.id, relay);
+      this.relays.set(b.id, relay);
+      this.relayList.add(relay);
+      return { mode: relay.mode };
+    },
+    'relay.disconnect': (r) => {
+      this.unrelay(r.endpointId);
+      return null;
+    },
+    'room.create': (r) => {
+      if (this.rooms.has(r.config.roomId)) return null;
+      const span = new RoomSpan(r.span.buffer, r.span.maxWorkers, r.span.maxTalkers);
+      this.rooms.set(r.config.roomId, new Room(r.config, span, this.roomCtx));
+      if (r.config.musicFile) void this.loadMusic(r.config.musicFile).catch((err: Error) => this.warn('music file failed to load', { file: r.config.musicFile, error: err.message }));
+      return null;
+    },
+    'room.destroy': (r) => {
+      const room = this.rooms.get(r.roomId);
+      if (!room) return null;
+      for (const [epId, rm] of this.roomOf) if (rm === room) this.roomOf.delete(epId);
+      this.rooms.delete(r.roomId);
+      return null;
+    },
+    'room.add': async (r) => {
+      const room = this.room(r.roomId);
+      const ep = this.endpoint(r.endpointId);
+      if (this.roomOf.has(ep.id) || this.relays.has(ep.id)) throw new RequestError('busy', `${ep.id} is already in a room or relayed`);
+      ep.muted = r.options.muted ?? false;
+      ep.deafened = r.options.deafened ?? false;
+      const greeting = r.options.greetingFile ? await this.prompts.load(r.options.greetingFile, room.roomRate) : undefined;
+      room.add(ep, r.participant, r.options.owner ?? false, greeting);
+      this.roomOf.set(ep.id, room);
+      this.players.delete(ep.id);
+      this.playTone(room, 'join');
+      return null;
+    },
+    'room.remove': (r) => {
+      const room = this.room(r.roomId);
+      if (room.remove(r.endpointId)) {
+        this.roomOf.delete(r.endpointId);
+        this.playTone(room, 'leave');
+      }
+      return null;
+    },
+    'room.tone': (r) => {
+      this.playTone(this.room(r.roomId), r.tone);
+      return null;
+    },
+    'play.start': async (r) => {
+      if ('roomId' in r.target) {
+        const room = this.room(r.target.roomId);
+        const pcm = await this.prompts.load(r.file, room.roomRate);
+        room.playToAll(pcm, r.loop, r.playbackId);
+        return { durationMs: (pcm.length / room.roomRate) * 1000 };
+      }
+      const ep = this.endpoint(r.target.endpointId);
+      const room = this.roomOf.get(ep.id);
+      if (room) {
+        const pcm = await this.prompts.load(r.file, room.roomRate);
+        room.playTo(ep.id, pcm);
+        return { durationMs: (pcm.length / room.roomRate) * 1000 };
+      }
+      const rate = ep.sendCodec.sampleRate;
+      const pcm = await this.prompts.load(r.file, rate);
+      this.player(ep).prompt = new PromptCursor(pcm, r.loop, r.playbackId);
+      return { durationMs: (pcm.length / rate) * 1000 };
+    },
+    'play.stop': (r) => {
+      for (const room of this.rooms.values()) if (room.stopPlayback(r.playbackId)) return null;
+      for (const pl of this.players.values()) {
+        if (pl.prompt?.playbackId === r.playbackId) {
+          pl.prompt = undefined;
+          this.emit({ event: 'playback.finished', playbackId: r.playbackId, reason: 'stopped' });
+        }
+      }
+      return null;
+    },
+    'moh.start': async (r) => {
+      const ep = this.endpoint(r.endpointId);
+      if (this.roomOf.has(ep.id)) throw new RequestError('busy', `${ep.id} is in a room; the room decides what it hears`);
+      this.player(ep).music = await this.loadMusic(r.file);
+      return null;
+    },
+    'moh.stop': (r) => {
+      const pl = this.players.get(r.endpointId);
+      if (pl) pl.music = undefined;
+      return null;
+    },
+    'worker.stats': () => this.stats(),
+    'worker.crash': () => {
+      setImmediate(() => process.exit(70));
+      return null;
+    },
+  };
+
+  stats(): WorkerStats {
+    const s = this.loop.schedule;
+    return {
+      worker: this.init.worker,
+      ticks: s.ticks,
+      lateTicks: s.lateTicks,
+      caughtUp: s.caughtUp,
+      maxLateMs: s.maxLateMs,
+      busyMs: this.loop.busyMs,
+      endpoints: this.endpoints.size,
+      rooms: this.rooms.size,
+      threadCpuMs: threadCpuMs(),
+      spanLate: this.spanLate,
+    };
+  }
+
+  private readonly onTick = (tick: number, phase: number): void => {
+    if (phase === 1) {
+      for (const room of this.spanning) room.complete(tick);
+      this.spanning.length = 0;
+      return;
+    }
+    for (const room of this.rooms.values()) if (room.size > 0 && room.gather(tick)) this.spanning.push(room);
+    for (const relay of this.relayList) relay.tick();
+    for (const [id, pl] of this.players) {
+      const done = pl.tick(tick);
+      if (done?.playbackId) this.emit({ event: 'playback.finished', playbackId: done.playbackId, reason: 'done' });
+      if (pl.idle) this.players.delete(id);
+    }
+    if (tick % 50 === 0) this.everySecond(tick);
+    this.adjustPhases();
+  };
+
+  /** Spanning rooms need a second phase; turn it on (or off) as rooms start (or stop) spanning. */
+  private adjustPhases(): void {
+    const need = this.spanning.length > 0;
+    if (need && !this.twoPhase) {
+      // This tick's phase 1 was not scheduled: complete now (remote contributions count late).
+      for (const room of this.spanning) room.complete(this.loop.schedule.ticks);
+      this.spanning.length = 0;
+    }
+    if (need !== this.twoPhase) {
+      this.twoPhase = need;
+      this.loop.schedule.setPhases(need ? [0, this.init.spanWaitMs] : [0]);
+    }
+  }
+
+  private everySecond(tick: number): void {
+    const now = performance.now();
+    for (const ep of this.endpoints.values()) {
+      if (ep.mediaTimeoutMs > 0 && !ep.timedOut && now - ep.lastPacketMs > ep.mediaTimeoutMs) {
+        ep.timedOut = true;
+        this.emit({ event: 'media.timeout', endpointId: ep.id, silentMs: Math.round(now - ep.lastPacketMs) });
+      }
+    }
+    const every = this.init.statsIntervalMs;
+    if (every > 0 && tick % Math.max(1, Math.round(every / this.init.tickMs)) === 0) {
+      for (const ep of this.endpoints.values()) this.emit({ event: 'endpoint.stats', stats: ep.stats() as EndpointStats });
+    }
+  }
+
+  private onDigitPacket(ep: Endpoint, msg: Buffer, v: RtpPacketView): void {
+    let reader = this.digits.get(ep.id);
+    if (!reader) this.digits.set(ep.id, (reader = new TelephoneEventReader()));
+    const d = reader.read(msg.subarray(v.payloadOffset, v.payloadOffset + v.payloadLength), v.timestamp, ep.sendCodec.rtpClockRate);
+    if (d) this.emit({ event: 'dtmf', endpointId: ep.id, digit: d.digit, durationMs: d.durationMs });
+  }
+
+  private playTone(room: Room, kind: 'join' | 'leave'): void {
+    const file = kind === 'join' ? room.config.joinToneFile : room.config.leaveToneFile;
+    if (file === null || room.waiting()) return;
+    if (file === undefined) room.playToAll(roomTone(kind, room.roomRate), false);
+    else void this.prompts.load(file, room.roomRate).then((pcm) => room.playToAll(pcm, false), () => undefined);
+  }
+
+  private async loadMusic(file: string): Promise<MusicChannel> {
+    let m = this.music.get(file);
+    if (!m) {
+      m = new MusicChannel(await this.prompts.load(file, MUSIC_RATE));
+      this.music.set(file, m);
+    }
+    return m;
+  }
+
+  private detach(ep: Endpoint): void {
+    this.unrelay(ep.id);
+    const room = this.roomOf.get(ep.id);
+    if (room) {
+      room.remove(ep.id);
+      this.roomOf.delete(ep.id);
+    }
+    this.players.delete(ep.id);
+    this.digits.delete(ep.id);
+  }
+
+  private unrelay(endpointId: string): void {
+    const relay = this.relays.get(endpointId);
+    if (!relay) return;
+    relay.close();
+    this.relays.delete(relay.a.id);
+    this.relays.delete(relay.b.id);
+    this.relayList.delete(relay);
+    for (const ep of [relay.a, relay.b]) ep.onTelephoneEvent = (msg, v) => this.onDigitPacket(ep, msg, v);
+  }
+
+  private player(ep: Endpoint): EndpointPlayer {
+    let pl = this.players.get(ep.id);
+    if (!pl) this.players.set(ep.id, (pl = new EndpointPlayer(ep)));
+    return pl;
+  }
+
+  private endpoint(id: string): Endpoint {
+    const ep = this.endpoints.get(id);
+    if (!ep) throw new RequestError('no-endpoint', `no endpoint ${id} on worker ${this.init.worker}`);
+    return ep;
+  }
+
+  private room(id: string): Room {
+    const room = this.rooms.get(id);
+    if (!room) throw new RequestError('no-room', `no room ${id} on worker ${this.init.worker}`);
+    return room;
+  }
+
+  private warn(msg: string, data: Record<string, unknown>): void {
+    this.emit({ event: 'log', level: 'warn', msg, data });
+  }
+}
