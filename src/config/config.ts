@@ -1,0 +1,47 @@
+/**
+ * The typed configuration the switch runs with. Every key has a default (see
+ * config.example.yaml, which documents each one), so `softswitch start` runs with no file.
+ * Durations are in seconds, as written in the file; paths are absolute.
+ */
+import type { LogLevel } from '../log/logger.js';
+
+export type DigestAlgorithm = 'MD5' | 'SHA-256';
+
+export interface Config {
+  /** Absolute path of the file the values came from; undefined when only defaults apply. */
+  file?: string;
+  sip: SipConfig;
+  rtp: { ports: { min: number; max: number } };
+  /** Absolute path of the data directory (SQLite database and runtime files). */
+  data: string;
+  log: { level: LogLevel; pretty: boolean | 'auto' };
+  registrar: { minExpires: number; maxExpires: number; defaultExpires: number };
+  auth: { realm: string; algorithms: DigestAlgorithm[]; nonceLifetime: number };
+  security: { maxAuthFailures: number; failureWindow: number; blockTime: number; trustedNetworks: string[] };
+  /** `workers` is resolved: `auto` in the file becomes the number of cores. */
+  media: { workers: number };
+}
+
+export interface SipConfig {
+  /** Bind address for every SIP transport. */
+  listen: string;
+  /** UDP and TCP. */
+  port: number;
+  /** TLS; listened on only when `tls` is set. */
+  tlsPort: number;
+  /** SIP over WebSocket (RFC 7118). */
+  wsPort: number;
+  /** SIP over secure WebSocket; listened on only when `tls` is set. */
+  wssPort: number;
+  domain: string;
+  /** Address advertised in Via/Contact/SDP instead of the local one (NAT). */
+  externalAddress?: string;
+  userAgent: string;
+  /** Absolute paths; present only when both cert and key are configured (TLS and WSS on). */
+  tls?: { cert: string; key: string };
+}
+
+/** `log.pretty: auto` means pretty when stdout is a terminal. */
+export function wantsPrettyLog(config: Config, stdoutIsTTY: boolean): boolean {
+  return config.log.pretty === 'auto' ? stdoutIsTTY : config.log.pretty;
+}
