@@ -10,6 +10,7 @@
  */
 import type { AudioCodec, CodecName } from './codec.js';
 import { PCMA, PCMU } from './g711.js';
+import { G722 } from './g722.js';
 
 /** The `a=rtpmap:<pt> <name>/<clockRate>` fields that matter for choosing a codec. */
 export interface RtpMap {
@@ -21,8 +22,8 @@ const byName = new Map<CodecName, AudioCodec>();
 const byLowerName = new Map<string, AudioCodec>();
 const byStaticPt = new Map<number, AudioCodec>();
 
-/** Every codec this switch implements, in order of preference for offers. */
-const CODECS: readonly AudioCodec[] = [PCMU, PCMA];
+/** Every codec this switch implements, in registration order (not a preference). */
+const CODECS: readonly AudioCodec[] = [PCMU, PCMA, G722];
 
 function register(codec: AudioCodec): void {
   byName.set(codec.name, codec);
@@ -39,7 +40,7 @@ export function codecByName(name: CodecName): AudioCodec {
   return codec;
 }
 
-/** Every codec this switch implements, in order of preference. */
+/** Every codec this switch implements, in registration order. */
 export function allCodecs(): readonly AudioCodec[] {
   return CODECS;
 }
