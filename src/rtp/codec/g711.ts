@@ -5,6 +5,7 @@
  * segment algorithm (the Sun/CCITT g711.c formulation).
  */
 import type { AudioCodec, AudioDecoder, AudioEncoder } from './codec.js';
+import { LossConcealer } from '../../dsp/concealer.js';
 
 const SEG_UEND = [0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff, 0x1fff];
 const SEG_AEND = [0x1f, 0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff];
@@ -95,17 +96,21 @@ class TableEncoder implements AudioEncoder {
 }
 
 class TableDecoder implements AudioDecoder {
+  private readonly plc = new LossConcealer(8000);
   constructor(private readonly table: Int16Array) {}
   decode(payload: Uint8Array, out: Int16Array): number {
     const t = this.table;
     const n = Math.min(payload.length, out.length);
     for (let i = 0; i < n; i++) out[i] = t[payload[i]!]!;
+    this.plc.remember(out, n);
     return n;
   }
-  /** G.711 has no built-in concealment (Appendix I is the jitter buffer's job): silence. */
+  /**
+   * G.711 has no concealment of its own; ITU-T G.711 Appendix I style pitch repetition
+   * with fade-out (src/dsp/concealer.ts), silence after 60 ms of loss.
+   */
   conceal(out: Int16Array, samples: number): number {
-    out.fill(0, 0, samples);
-    return samples;
+    return this.plc.conceal(out, samples);
   }
 }
 

@@ -25,5 +25,24 @@ test('G.711 round trip stays within one quantisation step', () => {
   }
 });
 
+test('a lost frame is concealed by repeating the last pitch period, not silence (G.711 Appendix I)', () => {
+  for (const codec of [PCMU, PCMA]) {
+    const enc = codec.createEncoder();
+    const dec = codec.createDecoder();
+    const pcm = new Int16Array(160);
+    const bytes = new Uint8Array(160);
+    const out = new Int16Array(160);
+    for (let k = 0; k < 3; k++) {
+      for (let i = 0; i < 160; i++) pcm[i] = Math.round(8000 * Math.sin((2 * Math.PI * 200 * (k * 160 + i)) / 8000));
+      enc.encode(pcm, bytes);
+      dec.decode(bytes, out);
+    }
+    const lost = new Int16Array(160);
+    assert.is(dec.conceal(lost, 160), 160);
+    let energy = 0;
+    for (let i = 0; i < 80; i++) energy += lost[i]! * lost[i]!;
+    assert.ok(Math.sqrt(energy / 80) > 4000, `${codec.name}: first 10 ms of the loss keep the level`);
+  }
+});
 
 test.run();
