@@ -17,14 +17,14 @@
  */
 import { SipSyntaxError } from './errors.js';
 import { HeaderList, SIP_VERSION, SipRequest, SipResponse, type SipMessage } from './message.js';
-import { callId, validateCallId } from './headers/call-id.js';
-import { contentLength, parseContentLength } from './headers/content-length.js';
+import { validateCallId } from './headers/call-id.js';
+import { parseContentLength } from './headers/content-length.js';
 import { cseq, parseCSeq } from './headers/cseq.js';
-import { date } from './headers/date.js';
-import { charClass, inClass, isTokenString } from './headers/grammar.js';
-import { maxForwards, parseMaxForwards } from './headers/max-forwards.js';
-import { contacts, from, parseNameAddr, to } from './headers/name-addr.js';
-import { parseVia, vias } from './headers/via.js';
+import { parseSipDate } from './headers/date.js';
+import { charClass, inClass, isTokenString, TOKEN } from './headers/grammar.js';
+import { parseMaxForwards } from './headers/max-forwards.js';
+import { contacts, parseNameAddr } from './headers/name-addr.js';
+import { parseVia } from './headers/via.js';
 import { requestUri } from './uri.js';
 
 export type ParseResult =
@@ -57,16 +57,37 @@ export function parseMessage(buf: Buffer): ParseResult {
 interface Head {
   startLine: string;
   headers: HeaderList;
+  /** Raw values of the headers validated here, gathered while reading the lines. */
+  known: KnownValues;
   /** First header-syntax error, if any. */
   error?: SipSyntaxError;
   bodyStart: number;
+}
+
+/** Values of the headers this parser checks, keyed by canonical name, in wire order. */
+interface KnownValues {
+  via: string[];
+  cseq: string[];
+  from: string[];
+  to: string[];
+  'call-id': string[];
+  'max-forwards': string[];
+  'content-length': string[];
+  contact: string[];
+  date: string[];
+}
+
+function knownValues(): KnownValues {
+  return { via: [], cseq: [], from: [], to: [], 'call-id': [], 'max-forwards': [], 'content-length': [], contact: [], date: [] };
 }
 
 function parseUnchecked(buf: Buffer): ParseResult {
   if (buf.length > MAX_MESSAGE_BYTES) return fail(new SipSyntaxError('message too large', 513));
   const head = readHead(buf);
   if (!head) return fail(new SipSyntaxError('no complete start line and header section'));
-  if (head.startLine.startsWith('SIP/') || head.startLine.startsWith('sip/')) return parseResponse(buf, head);
+  const c0 = head.startLine.charCodeAt(0);
+  // A method is a token and cannot contain "/", so "SIP/" starts a Status-Line (RFC 3261 §7.2).
+  if ((c0 === 83 || c0 === 115) && head.startLine.slice(0, 4).toUpperCase() === 'SIP/') return parseResponse(buf, head);
   return parseRequest(buf, head);
 }
 
@@ -82,13 +103,11 @@ function readHead(buf: Buffer): Head | undefined {
   let start = 0;
   while (start < buf.length && (buf[start] === 13 || buf[start] === 10)) start++;
   if (start === buf.length) return undefined;
-  let end = buf.indexOf('\r\n\r\n', start, 'latin1');
-  let bodyStart = end + 4;
-  const lf = buf.indexOf('\n\n', start, 'latin1');
-  if (lf >= 0 && (end < 0 || lf < end)) {
-    end = lf;
-    bodyStart = lf + 2;
-  }
+  // Sloppy senders end lines with a bare LF; look for LF LF only when the first line does.
+  const firstLf = buf.indexOf(10, start);
+  const bareLf = firstLf > start && buf[firstLf - 1] !== 13;
+  let end = bareLf ? buf.indexOf(LFLF, start) : buf.indexOf(CRLFCRLF, start);
+  let bodyStart = end + (bareLf ? 2 : 4);
   if (end < 0) {
     // No empty line: accept a header section that at least ends with a line break, no body.
     if (buf[buf.length - 1] !== 10) return undefined;
@@ -96,133 +115,180 @@ function readHead(buf: Buffer): Head | undefined {
     bodyStart = buf.length;
   }
   const text = buf.toString('utf8', start, end);
-  const eol = text.indexOf('\n');
-  const startLine = stripCr(eol < 0 ? text : text.slice(0, eol));
-  const head: Head = { startLine, headers: new HeaderList(), bodyStart };
-  if (eol >= 0) readHeaderLines(text, eol + 1, head);
+  let eol = text.indexOf('\n');
+  if (eol < 0) eol = text.length;
+  const startLine = text.slice(0, eol > 0 && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol);
+  const head: Head = { startLine, headers: new HeaderList(), known: knownValues(), bodyStart };
+  if (hasBareCr(text)) head.error = new SipSyntaxError('bare CR in header section');
+  if (eol < text.length) readHeaderLines(text, eol + 1, head);
   return head;
 }
 
-function stripCr(line: string): string {
-  return line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
+const CRLFCRLF = Buffer.from('\r\n\r\n');
+const LFLF = Buffer.from('\n\n');
+
+/** A CR not followed by LF: not a line end, and not allowed anywhere else in the header section. */
+function hasBareCr(text: string): boolean {
+  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 2)) if (text.charCodeAt(i + 1) !== 10) return true;
+  return false;
 }
 
 /**
  * message-header lines: `field-name HCOLON field-value CRLF`, where a line that starts with
- * SP or HT continues the previous one (LWS, RFC 3261 §7.3.1) and counts as one SP.
+ * SP or HT continues the previous one (LWS, RFC 3261 §7.3.1) and counts as one SP. Works on
+ * indices into the header text and slices only names and values.
  */
 function readHeaderLines(text: string, pos: number, head: Head): void {
+  const len = text.length;
   let name: string | undefined;
   let value = '';
-  while (pos <= text.length) {
+  while (pos < len) {
     let eol = text.indexOf('\n', pos);
-    if (eol < 0) eol = text.length;
-    const line = stripCr(text.slice(pos, eol));
-    pos = eol + 1;
-    if (line.indexOf('\r') >= 0) {
-      head.error ??= new SipSyntaxError('bare CR in header section');
-      continue;
-    }
-    const c = line.charCodeAt(0);
+    if (eol < 0) eol = len;
+    const end = eol > pos && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol;
+    const c = text.charCodeAt(pos);
     if (c === 32 || c === 9) {
+      const piece = trimmedSlice(text, pos, end);
       if (name === undefined) head.error ??= new SipSyntaxError('continuation line without a header');
-      else value = value === '' ? trimWsp(line) : `${value} ${trimWsp(line)}`;
-      continue;
+      else if (piece !== '') value = value === '' ? piece : `${value} ${piece}`;
+    } else {
+      if (name !== undefined) addHeader(head, name, value);
+      name = undefined;
+      const colon = text.indexOf(':', pos);
+      let nameEnd = colon < 0 || colon > end ? pos : colon;
+      while (nameEnd > pos && (text.charCodeAt(nameEnd - 1) === 32 || text.charCodeAt(nameEnd - 1) === 9)) nameEnd--;
+      if (nameEnd === pos || !isTokenRange(text, pos, nameEnd)) {
+        head.error ??= new SipSyntaxError(`malformed header line ${JSON.stringify(text.slice(pos, Math.min(end, pos + 40)))}`);
+      } else {
+        name = text.slice(pos, nameEnd);
+        value = trimmedSlice(text, colon + 1, end);
+      }
     }
-    if (name !== undefined) head.headers.append(name, value);
-    name = undefined;
-    const colon = line.indexOf(':');
-    const rawName = colon < 0 ? '' : trimWsp(line.slice(0, colon));
-    if (!isTokenString(rawName)) {
-      head.error ??= new SipSyntaxError(`malformed header line ${JSON.stringify(line.slice(0, 40))}`);
-      continue;
-    }
-    name = rawName;
-    value = trimWsp(line.slice(colon + 1));
+    pos = eol + 1;
   }
-  if (name !== undefined) head.headers.append(name, value);
+  if (name !== undefined) addHeader(head, name, value);
 }
 
-/** Trims SP and HT only (String#trim also removes Unicode spaces that are data here). */
-function trimWsp(s: string): string {
-  let a = 0;
-  let b = s.length;
+function addHeader(head: Head, name: string, value: string): void {
+  const known = knownSlot(head.known, name);
+  if (known) known.push(value);
+  head.headers.append(name, value);
+}
+
+/** The KnownValues slot for a header name (long or compact form, any case), without allocating. */
+function knownSlot(k: KnownValues, name: string): string[] | undefined {
+  switch (name.length) {
+    case 1:
+      switch (name.charCodeAt(0) | 0x20) {
+        case 118: return k.via; // v
+        case 102: return k.from; // f
+        case 116: return k.to; // t
+        case 105: return k['call-id']; // i
+        case 109: return k.contact; // m
+        case 108: return k['content-length']; // l
+      }
+      return undefined;
+    case 2: return sameText(name, 'to') ? k.to : undefined;
+    case 3: return sameText(name, 'via') ? k.via : undefined;
+    case 4: return sameText(name, 'cseq') ? k.cseq : sameText(name, 'from') ? k.from : sameText(name, 'date') ? k.date : undefined;
+    case 7: return sameText(name, 'call-id') ? k['call-id'] : sameText(name, 'contact') ? k.contact : undefined;
+    case 12: return sameText(name, 'max-forwards') ? k['max-forwards'] : undefined;
+    case 14: return sameText(name, 'content-length') ? k['content-length'] : undefined;
+  }
+  return undefined;
+}
+
+/** ASCII case-insensitive equality with a lower-case literal. */
+function sameText(s: string, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) if ((s.charCodeAt(i) | 0x20) !== lower.charCodeAt(i)) return false;
+  return true;
+}
+
+function isTokenRange(s: string, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) if (!inClass(TOKEN, s.charCodeAt(i))) return false;
+  return true;
+}
+
+/** s[a, b) without leading and trailing SP / HT (String#trim also removes Unicode spaces that are data here). */
+function trimmedSlice(s: string, a: number, b: number): string {
   while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
   while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
-  return a === 0 && b === s.length ? s : s.slice(a, b);
+  return s.slice(a, b);
 }
 
 function parseRequest(buf: Buffer, head: Head): ParseResult {
-  const h = head.headers;
   const line = checkRequestLine(head.startLine);
-  const req = new SipRequest(line.method, line.uri, h, EMPTY, line.version);
+  const req = new SipRequest(line.method, line.uri, head.headers, EMPTY, line.version);
   let error = line.error ?? head.error;
-  error ??= attempt(() => validateCommon(req));
-  error ??= attempt(() => checkCSeqMethod(req));
-  error ??= attempt(() => parseRequestUriOnce(req));
-  const framing = frameBody(buf, head, req);
-  error ??= framing;
-  if (error) return fail(error, answerable(req) ? req : undefined);
+  if (!error) {
+    try {
+      validateCommon(req, head.known);
+      checkCSeqMethod(req);
+      checkRequestUriHeaders(req);
+    } catch (e) {
+      error = asSyntaxError(e);
+    }
+  }
+  error ??= frameBody(buf, head, req);
+  if (error) return fail(error, answerable(head.known) ? req : undefined);
   return { ok: true, message: req };
 }
 
 function parseResponse(buf: Buffer, head: Head): ParseResult {
-  const h = head.headers;
   let res: SipResponse;
   try {
     const line = parseStatusLine(head.startLine);
-    res = new SipResponse(line.status, line.reason, h, EMPTY, line.version);
+    res = new SipResponse(line.status, line.reason, head.headers, EMPTY, line.version);
+    if (head.error) return fail(head.error);
+    validateCommon(res, head.known);
+    // A response that cannot be matched to a transaction is dropped (RFC 3261 §18.1.2).
+    requireComplete(head.known);
   } catch (e) {
     return fail(asSyntaxError(e));
   }
-  let error = head.error;
-  error ??= attempt(() => validateCommon(res));
-  // A response that cannot be matched to a transaction is dropped (RFC 3261 §18.1.2).
-  error ??= attempt(() => requireComplete(res));
-  error ??= frameBody(buf, head, res);
-  if (error) return fail(error);
-  return { ok: true, message: res };
+  const error = frameBody(buf, head, res);
+  return error ? fail(error) : { ok: true, message: res };
 }
 
 const EMPTY = Buffer.alloc(0);
-
-function attempt(f: () => void): SipSyntaxError | undefined {
-  try {
-    f();
-    return undefined;
-  } catch (e) {
-    return asSyntaxError(e);
-  }
-}
 
 function asSyntaxError(e: unknown): SipSyntaxError {
   return e instanceof SipSyntaxError ? e : new SipSyntaxError(String((e as Error)?.message ?? e));
 }
 
-/** The header checks shared by requests and responses; typed views land in the cache. */
-function validateCommon(m: SipMessage): void {
+/**
+ * The header checks shared by requests and responses. Via, CSeq, From, To, Call-ID and
+ * Contact are parsed and their typed views stored in the header list's cache, so the layers
+ * above read them for free; the other checked headers are only validated.
+ */
+function validateCommon(m: SipMessage, k: KnownValues): void {
   const h = m.headers;
-  if (vias(m).length === 0) throw new SipSyntaxError('missing Via');
-  cseq(m);
-  checkRepeats(h, 'cseq', parseCSeq);
-  if (h.has('from')) from(m);
-  checkRepeats(h, 'from', parseNameAddr);
-  if (h.has('to')) to(m);
-  checkRepeats(h, 'to', parseNameAddr);
-  if (h.has('call-id')) callId(m);
-  checkRepeats(h, 'call-id', validateCallId);
-  maxForwards(m);
-  checkRepeats(h, 'max-forwards', parseMaxForwards);
-  contentLength(m);
-  checkRepeats(h, 'content-length', parseContentLength);
-  if (h.has('contact')) contacts(m);
-  date(m);
-}
-
-/** The typed accessors parse the first value of a single-value header; this checks the others. */
-function checkRepeats(h: HeaderList, name: string, parse: (v: string) => unknown): void {
-  const values = h.getAll(name);
-  for (let i = 1; i < values.length; i++) parse(values[i]!);
+  if (k.via.length === 0) throw new SipSyntaxError('missing Via');
+  const v = k.via.length === 1 ? parseVia(k.via[0]!) : k.via.flatMap(parseVia);
+  h.typed('via', () => v);
+  if (k.cseq.length === 0) throw new SipSyntaxError('missing CSeq');
+  const c = parseCSeq(k.cseq[0]!);
+  h.typed('cseq', () => c);
+  if (k.from.length) {
+    const f = parseNameAddr(k.from[0]!);
+    h.typed('from', () => f);
+  }
+  if (k.to.length) {
+    const t = parseNameAddr(k.to[0]!);
+    h.typed('to', () => t);
+  }
+  if (k['call-id'].length) {
+    const id = validateCallId(k['call-id'][0]!);
+    h.typed('call-id', () => id);
+  }
+  if (k.contact.length) contacts(m);
+  for (let i = 1; i < k.cseq.length; i++) parseCSeq(k.cseq[i]!);
+  for (let i = 1; i < k.from.length; i++) parseNameAddr(k.from[i]!);
+  for (let i = 1; i < k.to.length; i++) parseNameAddr(k.to[i]!);
+  for (let i = 1; i < k['call-id'].length; i++) validateCallId(k['call-id'][i]!);
+  for (const mf of k['max-forwards']) parseMaxForwards(mf);
+  for (const cl of k['content-length']) parseContentLength(cl);
+  for (const d of k.date) parseSipDate(d);
 }
 
 /** RFC 3261 §8.1.1.5: the CSeq method MUST match the request method (RFC 4475 §3.1.2.17/18). */
@@ -232,11 +298,10 @@ function checkCSeqMethod(req: SipRequest): void {
 }
 
 /** A response needs its single From, To, Call-ID and CSeq to reach a transaction. */
-function requireComplete(res: SipResponse): void {
-  for (const name of ['from', 'to', 'call-id', 'cseq']) {
-    const values = res.headers.getAll(name);
-    if (values.length === 0) throw new SipSyntaxError(`missing ${name}`);
-    for (const v of values) if (v !== values[0]) throw new SipSyntaxError(`conflicting ${name} values`);
+function requireComplete(k: KnownValues): void {
+  for (const values of [k.from, k.to, k['call-id'], k.cseq]) {
+    if (values.length === 0) throw new SipSyntaxError('missing From, To, Call-ID or CSeq');
+    for (const v of values) if (v !== values[0]) throw new SipSyntaxError('conflicting From, To, Call-ID or CSeq values');
   }
 }
 
@@ -247,11 +312,14 @@ function requireComplete(res: SipResponse): void {
  * comma in a display name (RFC 4475 §3.1.2.15 baddn) or an overlarge CSeq number
  * (§3.1.2.4 scalar02) still gets the 400 the RFC asks for.
  */
-function answerable(req: SipRequest): boolean {
-  const h = req.headers;
-  if (!h.has('from') || !h.has('to') || !h.has('call-id') || !h.has('cseq')) return false;
-  const top = h.get('via');
-  return top !== undefined && attempt(() => parseVia(top)) === undefined;
+function answerable(k: KnownValues): boolean {
+  if (!k.from.length || !k.to.length || !k['call-id'].length || !k.cseq.length || !k.via.length) return false;
+  try {
+    parseVia(k.via[0]!);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -263,7 +331,7 @@ function answerable(req: SipRequest): boolean {
  */
 function frameBody(buf: Buffer, head: Head, m: SipMessage): SipSyntaxError | undefined {
   const available = buf.length - head.bodyStart;
-  const values = m.headers.getAll('content-length');
+  const values = head.known['content-length'];
   let length = available;
   if (values.length > 0) {
     let n: number | undefined;
@@ -276,7 +344,7 @@ function frameBody(buf: Buffer, head: Head, m: SipMessage): SipSyntaxError | und
     if (n !== undefined) {
       if (n > available) return new SipSyntaxError(`Content-Length ${n} exceeds the ${available} octets received`);
       length = n;
-    } else if (m instanceof SipResponse) {
+    } else if (m.kind === 'response') {
       return new SipSyntaxError('conflicting Content-Length values');
     }
   }
@@ -304,18 +372,26 @@ const SCHEME = charClass('+-.');
  * 400 can still be sent when the headers allow it.
  */
 function checkRequestLine(line: string): RequestLine {
-  const parts = line.split(' ');
-  const words = parts.filter((p) => p !== '');
-  const guess: RequestLine = { method: words[0] ?? '', uri: words[1] ?? '', version: SIP_VERSION };
-  if (parts.length !== 3 || words.length !== 3) return { ...guess, error: new SipSyntaxError('malformed Request-Line') };
-  const [method, uri, version] = parts as [string, string, string];
-  if (!isTokenString(method)) return { ...guess, error: new SipSyntaxError('method is not a token') };
-  if (!isRequestUriText(uri)) return { ...guess, error: new SipSyntaxError('malformed Request-URI') };
-  try {
-    return { method, uri, version: parseVersion(version) };
-  } catch (e) {
-    return { ...guess, error: asSyntaxError(e) };
+  const sp1 = line.indexOf(' ');
+  const sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
+  if (sp1 > 0 && sp2 > sp1 + 1 && sp2 < line.length - 1 && line.indexOf(' ', sp2 + 1) < 0) {
+    const method = line.slice(0, sp1);
+    const uri = line.slice(sp1 + 1, sp2);
+    if (!isTokenString(method)) return guessRequestLine(line, 'method is not a token');
+    if (!isRequestUriText(uri)) return guessRequestLine(line, 'malformed Request-URI');
+    try {
+      return { method, uri, version: parseVersion(line.slice(sp2 + 1)) };
+    } catch (e) {
+      return { method, uri, version: SIP_VERSION, error: asSyntaxError(e) };
+    }
   }
+  return guessRequestLine(line, 'malformed Request-Line');
+}
+
+/** The fields of a broken Request-Line as well as they can be told apart, with the error. */
+function guessRequestLine(line: string, why: string): RequestLine {
+  const words = line.split(/[ \t]+/).filter((p) => p !== '');
+  return { method: words[0] ?? '', uri: words[1] ?? '', version: SIP_VERSION, error: new SipSyntaxError(why) };
 }
 
 function isRequestUriText(uri: string): boolean {
@@ -329,11 +405,12 @@ function isRequestUriText(uri: string): boolean {
 }
 
 /**
- * SIP and SIPS Request-URIs are parsed now (cached for checkRequest and the registrar).
- * Headers in a Request-URI are refused (RFC 3261 §19.1.1 Table 1; RFC 4475 §3.1.2.11
- * escruri). Other schemes are left to checkRequest (416).
+ * Headers in a SIP or SIPS Request-URI are refused (RFC 3261 §19.1.1 Table 1; RFC 4475
+ * §3.1.2.11 escruri). Only a URI with a "?" can have them, and only those are parsed here;
+ * other schemes and the full parse are left to checkRequest (416) and requestUri().
  */
-function parseRequestUriOnce(req: SipRequest): void {
+function checkRequestUriHeaders(req: SipRequest): void {
+  if (req.uri.indexOf('?') < 0) return;
   const scheme = req.uri.slice(0, 5).toLowerCase();
   if (!scheme.startsWith('sip:') && scheme !== 'sips:') return;
   const uri = requestUri(req);

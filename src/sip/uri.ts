@@ -96,7 +96,7 @@ function parseSipUri(s: string, scheme: 'sip' | 'sips', start: number): SipUri {
     let value: string | null = null;
     if (sc.peek() === 61) {
       sc.pos++;
-      value = unescape(sc.need(PARAMCHAR, `a value for ${name}`), sc);
+      value = unescape(sc.need(PARAMCHAR, "a parameter value"), sc);
     }
     if (uri.params.has(name)) sc.fail(`parameter ${name} repeated`);
     uri.params.set(name, value);
@@ -140,7 +140,7 @@ function parseTelUri(s: string, start: number): TelUri {
     let value: string | null = null;
     if (sc.peek() === 61) {
       sc.pos++;
-      value = unescape(sc.need(TEL_PARAM, `a value for ${name}`), sc);
+      value = unescape(sc.need(TEL_PARAM, "a parameter value"), sc);
     }
     if (params.has(name)) sc.fail(`parameter ${name} repeated`);
     params.set(name, value);

@@ -198,18 +198,32 @@ export function quote(s: string): string {
  * A repeated name is a syntax error: two `tag` or two `branch` values must not be guessed at.
  */
 export function parseParams(sc: Scanner, params: Map<string, string | null>): void {
+  const s = sc.text;
   for (;;) {
-    if (!sc.eat(59 /* ; */)) return;
     sc.skipWs();
-    const name = sc.token().toLowerCase();
+    if (s.charCodeAt(sc.pos) !== 59 /* ; */) return;
+    sc.pos++;
+    sc.skipWs();
+    const name = lowerAscii(sc.token());
     let value: string | null = null;
-    if (sc.eat(61 /* = */)) {
+    sc.skipWs();
+    if (s.charCodeAt(sc.pos) === 61 /* = */) {
+      sc.pos++;
       sc.skipWs();
-      value = sc.peek() === 34 ? sc.quotedRaw() : sc.need(GEN_VALUE, `a value for ${name}`);
+      value = s.charCodeAt(sc.pos) === 34 ? sc.quotedRaw() : sc.need(GEN_VALUE, 'a parameter value');
     }
     if (params.has(name)) sc.fail(`parameter ${name} repeated`);
     params.set(name, value);
   }
+}
+
+/** toLowerCase without the allocation when the text is lower-case already (the usual case). */
+export function lowerAscii(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) return s.toLowerCase();
+  }
+  return s;
 }
 
 /** Writes parameters as `;name=value` / `;name`. Values are written as stored. */
@@ -255,5 +269,5 @@ export function scanHost(sc: Scanner): string {
 
 /** port = 1*DIGIT, 0..65535. */
 export function scanPort(sc: Scanner): number {
-  return parseBoundedInt(sc.need(DIGIT, 'a port'), 65535, `${sc.what}: port`, 5);
+  return parseBoundedInt(sc.need(DIGIT, 'a port'), 65535, 'port', 5);
 }
