@@ -11,6 +11,7 @@
 import type { AudioCodec, CodecName } from './codec.js';
 import { PCMA, PCMU } from './g711.js';
 import { G722 } from './g722.js';
+import { OPUS } from './opus.js';
 
 /** The `a=rtpmap:<pt> <name>/<clockRate>` fields that matter for choosing a codec. */
 export interface RtpMap {
@@ -23,7 +24,7 @@ const byLowerName = new Map<string, AudioCodec>();
 const byStaticPt = new Map<number, AudioCodec>();
 
 /** Every codec this switch implements, in registration order (not a preference). */
-const CODECS: readonly AudioCodec[] = [PCMU, PCMA, G722];
+const CODECS: readonly AudioCodec[] = [PCMU, PCMA, G722, OPUS];
 
 function register(codec: AudioCodec): void {
   byName.set(codec.name, codec);
