@@ -104,17 +104,22 @@ function checkStructure(req: SipRequest): RequestProblem | undefined {
   const h = req.headers;
   for (const name of MANDATORY) if (!h.has(name)) return problem(400, `Missing ${name}`);
   for (const name of SINGLE_VALUE) if (h.getAll(name).length > 1) return problem(400, `Multiple ${name} values`);
-  try {
-    vias(req);
-    from(req);
-    to(req);
-    callId(req);
-    maxForwards(req);
-    const c = cseq(req);
-    if (c.method !== req.method) return problem(400, 'CSeq method does not match the request method');
-  } catch (e) {
-    return problem(400, e instanceof SipSyntaxError ? `Malformed ${e.message.split(':')[0]}` : 'Bad Request');
+  const readers: Array<[string, () => unknown]> = [
+    ['Via', () => vias(req)],
+    ['From', () => from(req)],
+    ['To', () => to(req)],
+    ['Call-ID', () => callId(req)],
+    ['CSeq', () => cseq(req)],
+    ['Max-Forwards', () => maxForwards(req)],
+  ];
+  for (const [name, read] of readers) {
+    try {
+      read();
+    } catch {
+      return problem(400, `Malformed ${name}`);
+    }
   }
+  if (cseq(req).method !== req.method) return problem(400, 'CSeq method does not match the request method');
   return undefined;
 }
 
