@@ -83,6 +83,7 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = M
     throw new Error(`database schema version ${found} is newer than this softswitch supports (${known}); upgrade softswitch`);
   }
   for (const m of migrations) {
+    if (m.version <= found) continue; // no write lock at all when the schema is current
     const step = db.transaction(() => {
       // Re-read inside the write lock: another process may have applied it meanwhile.
       if ((current.get()?.v ?? 0) >= m.version) return;

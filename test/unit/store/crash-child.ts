@@ -2,6 +2,8 @@
 // dead where the parent wants it, so the parent can SIGKILL it there.
 //   node crash-child.js <dataDir> committed        add users and devices, say "committed", hang
 //   node crash-child.js <dataDir> mid-transaction  hang inside a multi-statement change
+//   node crash-child.js <dataDir> hold-lock        add user 4001 inside a write transaction,
+//                                                  say "locked", commit 300 ms later
 import { Directory } from '../../../src/app/directory/directory.js';
 import { openStore } from '../../../src/store/store.js';
 
@@ -31,4 +33,12 @@ if (mode === 'committed') {
     return updateUser(...args);
   };
   directory.addDevice({ ext: '1009', userExt: '1001', secret: 'new-primary-1', primary: true });
+} else if (mode === 'hold-lock') {
+  store.db.exec('BEGIN IMMEDIATE');
+  directory.addUser({ ext: '4001', name: 'Dave' }); // a savepoint inside the open transaction
+  process.stdout.write('locked\n');
+  setTimeout(() => {
+    store.db.exec('COMMIT');
+    store.close();
+  }, 300);
 }
