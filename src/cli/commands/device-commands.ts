@@ -8,7 +8,7 @@ import { deviceJson, printJson } from '../json-views.js';
 import { orDash, renderFields, renderTable } from '../table.js';
 import { commonOptions, type CommonOptions } from './common-options.js';
 import { deviceColumns, type DeviceRow } from './device-table.js';
-import { effectLines } from './user-commands.js';
+import { effectLines } from './effect-lines.js';
 
 interface AddOptions extends CommonOptions {
   user: string;

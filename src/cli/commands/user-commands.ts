@@ -1,6 +1,5 @@
 /** `softswitch user add | list | show | edit | rm`. */
 import type { Command } from 'commander';
-import { describeEffect, type DirectoryEffect } from '../../app/directory/directory.js';
 import type { UserEdit } from '../../app/directory/directory.js';
 import { UsageError } from '../cli-error.js';
 import { withDirectory, type CliContext, type DirectorySession } from '../cli-context.js';
@@ -8,6 +7,7 @@ import { printJson, userJson } from '../json-views.js';
 import { orDash, renderFields, renderTable } from '../table.js';
 import { commonOptions, type CommonOptions } from './common-options.js';
 import { deviceColumns, deviceRows } from './device-table.js';
+import { effectLines } from './effect-lines.js';
 
 interface AddOptions extends CommonOptions {
   name: string;
@@ -91,10 +91,6 @@ function userEdit(o: EditOptions): UserEdit {
     throw new UsageError('nothing to change: give at least one of --name, --cli, --no-cli, --mobile, --no-mobile, --ext');
   }
   return edit;
-}
-
-export function effectLines(effects: DirectoryEffect[]): string {
-  return effects.map((e) => `  ${describeEffect(e)}\n`).join('');
 }
 
 function listUsers({ directory, contactsOf }: DirectorySession, json: boolean): string {
