@@ -28,6 +28,7 @@ const CODECS: Record<string, { name: CodecName; pt: number }> = {
   opus: { name: 'opus', pt: 111 },
 };
 const TONES = [440, 620, 830, 1020, 1230, 1470, 1690, 1910];
+const AUDIO_LEVEL_EXT_ID = 1; // a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level
 const HEARD_DBOV = -45; // a talker's tone at least this strong in a listener's stream: heard
 const SELF_DBOV = -55; // own tone above this (G.711 intermodulation of the others stays below -65): hears itself
 
@@ -36,6 +37,7 @@ interface StepResult {
   workers: number;
   codec: string;
   talkers: number;
+  audioLevels: boolean;
   engineCpuPct: number;
   cpuPerParticipantPct: number;
   workerCpuPct: number[];
@@ -70,7 +72,7 @@ async function runStep(n: number, o: Options): Promise<StepResult> {
     const ports: number[] = [];
     const payloads = [{ payloadType: codec.pt, codec: codec.name }];
     for (let i = 0; i < n; i++) {
-      const { localPort } = await engine.createEndpoint({ endpointId: `p${i}`, payloads, symmetricLatching: true });
+      const { localPort } = await engine.createEndpoint({ endpointId: `p${i}`, payloads, symmetricLatching: true, audioLevelExtensionId: o.audioLevel ? AUDIO_LEVEL_EXT_ID : undefined });
       await engine.addToRoom('bench', `p${i}`);
       ports.push(localPort);
     }
@@ -84,6 +86,7 @@ async function runStep(n: number, o: Options): Promise<StepResult> {
       basePort: 38000,
       sampledListeners: o.sampled,
       clickEveryMs: 1000,
+      audioLevelExtId: o.audioLevel ? AUDIO_LEVEL_EXT_ID : 0,
     };
     gen.send({ type: 'plan', plan });
     await message(gen, 'ready');
@@ -100,14 +103,14 @@ async function runStep(n: number, o: Options): Promise<StepResult> {
     const rep = ((await message(gen, 'report')) as Extract<FromGenerator, { type: 'report' }>).report;
     let lostToEngine = 0;
     for (let i = 0; i < n; i++) lostToEngine += (await engine.endpointStats(`p${i}`)).packetsLost;
-    return summarise(n, o, rep, before, after, ((cpu.user + cpu.system) / 1000 / wall) * 100, wall, lostToEngine);
+    return summarise(n, o, rep, before, after, ((cpu.user + cpu.system) / 1000 / wall) * 100, lostToEngine);
   } finally {
     gen.kill();
     await engine.close();
   }
 }
 
-function summarise(n: number, o: Options, rep: GeneratorReport, before: WorkerStats[], after: WorkerStats[], cpuPct: number, wall: number, lostToEngine: number): StepResult {
+function summarise(n: number, o: Options, rep: GeneratorReport, before: WorkerStats[], after: WorkerStats[], cpuPct: number, lostToEngine: number): StepResult {
   const d = (f: (s: WorkerStats) => number): number => after.reduce((a, s, i) => a + f(s) - f(before[i]!), 0);
   const ticks = d((s) => s.ticks);
   const late = d((s) => s.lateTicks);
@@ -125,9 +128,10 @@ function summarise(n: number, o: Options, rep: GeneratorReport, before: WorkerSt
     workers: o.workers,
     codec: o.codec,
     talkers: o.talkers,
+    audioLevels: o.audioLevel,
     engineCpuPct: round(cpuPct, 1),
     cpuPerParticipantPct: round(cpuPct / n, 4),
-    workerCpuPct: after.map((s, i) => round(((s.threadCpuMs - before[i]!.threadCpuMs) / wall) * 100, 1)),
+    workerCpuPct: after.map((s, i) => round(((s.threadCpuMs - before[i]!.threadCpuMs) / (s.atMs - before[i]!.atMs)) * 100, 1)),
     ticks,
     lateTicks: late,
     lateTickPct: round(ticks ? (late / ticks) * 100 : 0, 3),
@@ -160,6 +164,7 @@ interface Options {
   genSockets: number;
   sampled: number;
   out: string;
+  audioLevel: boolean;
 }
 
 async function main(): Promise<void> {
@@ -173,6 +178,7 @@ async function main(): Promise<void> {
     .option('--gen-sockets <s>', 'load-generator sockets', '8')
     .option('--sampled <m>', 'non-talkers analysed in full', '16')
     .option('--out <dir>', 'results directory', 'bench/results')
+    .option('--no-audio-level', 'send no RFC 6464 audio levels (the engine must decode every source)')
     .parse();
   const a = cmd.opts<Record<string, string>>();
   const o: Options = {
@@ -185,6 +191,7 @@ async function main(): Promise<void> {
     genSockets: Number(a.genSockets),
     sampled: Number(a.sampled),
     out: a.out!,
+    audioLevel: (a.audioLevel as unknown) !== false,
   };
   if (!CODECS[o.codec]) throw new Error(`unknown codec ${o.codec}`);
   const results: StepResult[] = [];
@@ -194,9 +201,9 @@ async function main(): Promise<void> {
     printRow(r, results.length === 1);
   }
   mkdirSync(o.out, { recursive: true });
-  const base = `${o.out}/mixer-${o.codec}-w${o.workers}`;
+  const base = `${o.out}/mixer-${o.codec}-w${o.workers}${o.audioLevel ? '' : '-nolevel'}`;
   writeFileSync(`${base}.json`, JSON.stringify({ command: process.argv.slice(2).join(' '), date: new Date().toISOString(), results }, null, 2));
-  const title = `One room, ${o.codec.toUpperCase()}, ${o.talkers} talkers, ${o.workers} worker(s)`;
+  const title = `One room, ${o.codec.toUpperCase()}, ${o.talkers} talkers, ${o.workers} worker(s)${o.audioLevel ? ', RFC 6464 levels' : ', no audio levels'}`;
   writeFileSync(`${base}.svg`, renderChart(title, results.map((r) => ({ participants: r.participants, cpuPct: r.engineCpuPct, latencyP50Ms: r.latencyP50Ms, latencyP95Ms: r.latencyP95Ms }))));
   console.log(`\nwrote ${base}.json and ${base}.svg`);
 }

@@ -15,6 +15,8 @@ import { once } from 'node:events';
 import { codecByName } from '../../src/rtp/codec/registry.js';
 import { goertzelPower, powerToDbov } from '../../src/dsp/goertzel.js';
 import { ToneGenerator } from '../../src/dsp/tone.js';
+import { audioLevel } from '../../src/dsp/level.js';
+import { writeAudioLevelExtension } from '../../src/rtp/header-extension.js';
 import { TickSchedule, type DueTick } from '../../src/mixer/clock/tick-schedule.js';
 import { monotonicMs } from '../../src/mixer/clock/tick-loop.js';
 import type { FromGenerator, GeneratorReport, LoadPlan, ToGenerator } from './protocol.js';
@@ -35,6 +37,8 @@ interface Listener {
   /** WINDOW_FRAMES frames of decoded audio, analysed with a Hann window when full. */
   window: Int16Array;
   filled: number;
+  /** The window holds a click frame: it is not analysed (the burst's spectrum covers every tone). */
+  clicked: boolean;
 }
 
 let plan: LoadPlan;
@@ -77,7 +81,7 @@ async function start(p: LoadPlan): Promise<void> {
     const talker = i < p.talkers ? i : -1;
     const analysed = talker >= 0 || sampled++ < p.sampledListeners;
     const window = new Int16Array(analysed ? samples * WINDOW_FRAMES : 0);
-    return { talker, analysed, power: new Float64Array(p.talkers), windows: 0, nextSeq: -1, pcm: new Int16Array(samples), window, filled: 0 };
+    return { talker, analysed, power: new Float64Array(p.talkers), windows: 0, nextSeq: -1, pcm: new Int16Array(samples), window, filled: 0, clicked: false };
   });
   const payloads = buildPayloads(p, samples);
   runSender(p, payloads, codec.timestampStep(20));
@@ -85,38 +89,59 @@ async function start(p: LoadPlan): Promise<void> {
 }
 
 /** Pre-encoded frames: per talker one second of its tone, a click frame, and room noise. */
-function buildPayloads(p: LoadPlan, samples: number): { tones: Buffer[][]; click: Buffer; noise: Buffer[] } {
+interface Payloads {
+  tones: Buffer[][];
+  click: Buffer;
+  noise: Buffer[];
+  /** RFC 6464 levels (0 loud .. 127 silent) of a talker's frames and of the room noise. */
+  toneLevel: number;
+  noiseLevel: number;
+}
+
+function buildPayloads(p: LoadPlan, samples: number): Payloads {
   const codec = codecByName(p.codec);
   const enc = (pcm: Int16Array, e = codec.createEncoder()): Buffer => {
     const out = Buffer.alloc(1500);
     return Buffer.from(out.subarray(0, e.encode(pcm, out)));
   };
+  let toneLevel = 127;
   const tones = p.toneHz.slice(0, p.talkers).map((hz) => {
     const gen = new ToneGenerator(codec.sampleRate, hz, { amplitude: 4000 });
     const e = codec.createEncoder();
     return Array.from({ length: FRAMES }, () => {
       const pcm = new Int16Array(samples);
       gen.fill(pcm);
+      toneLevel = audioLevel(pcm);
       return enc(pcm, e);
     });
   });
+  // The click: 10 ms of a loud 1 kHz burst at the start of the frame, inside every codec's band.
   const clickPcm = new Int16Array(samples);
-  for (let i = 0; i < 16; i++) clickPcm[i] = i % 2 ? -30000 : 30000;
+  new ToneGenerator(codec.sampleRate, 1000, { amplitude: 28000 }).fill(clickPcm, samples / 2);
   let seed = 7;
+  let noiseLevel = 127;
   const noise = Array.from({ length: 8 }, () => {
     const pcm = new Int16Array(samples);
     for (let i = 0; i < samples; i++) {
       seed = (seed * 1103515245 + 12345) >>> 0;
-      pcm[i] = ((seed >>> 16) % 61) - 30; // about -63 dBov: room noise under the VAD threshold
+      pcm[i] = ((seed >>> 16) % 61) - 30; // about -65 dBov: room noise under the VAD threshold
     }
+    noiseLevel = audioLevel(pcm);
     return enc(pcm);
   });
-  return { tones, click: enc(clickPcm), noise };
+  return { tones, click: enc(clickPcm), noise, toneLevel, noiseLevel };
 }
 
-function runSender(p: LoadPlan, payloads: { tones: Buffer[][]; click: Buffer; noise: Buffer[] }, step: number): void {
+function runSender(p: LoadPlan, payloads: Payloads, step: number): void {
   const n = p.enginePorts.length;
-  const headers = Array.from({ length: n * 2 }, () => Buffer.alloc(12));
+  // Per participant two alternating headers; the RFC 6464 element is written once here.
+  const headers = Array.from({ length: n * 2 }, (_, j) => {
+    const h = Buffer.alloc(p.audioLevelExtId ? 20 : 12);
+    h[0] = 0x80;
+    const talker = j >> 1 < p.talkers;
+    if (p.audioLevelExtId) writeAudioLevelExtension(h, 0, p.audioLevelExtId, talker ? payloads.toneLevel : payloads.noiseLevel, talker);
+    return h;
+  });
   const seq = new Uint16Array(n);
   const ts = new Uint32Array(n);
   const list: Buffer[] = [headers[0]!, headers[0]!];
@@ -128,7 +153,6 @@ function runSender(p: LoadPlan, payloads: { tones: Buffer[][]; click: Buffer; no
       const k = due.tick;
       for (let i = 0; i < n; i++) {
         const h = headers[i * 2 + (k & 1)]!;
-        h[0] = 0x80;
         h[1] = p.payloadType;
         h.writeUInt16BE(seq[i]!, 2);
         h.writeUInt32BE(ts[i]!, 4);
@@ -170,12 +194,13 @@ function onMessage(msg: Buffer, rinfo: RemoteInfo): void {
   if (!l.analysed) return;
   const codec = codecByName(plan.codec);
   const dec = (decoders[i] ??= codec.createDecoder());
-  const n = dec.decode(msg.subarray(12), l.pcm);
+  const n = dec.decode(msg.subarray(12 + (msg[0]! & 0x0f) * 4), l.pcm); // the engine sends no extension
   let peak = 0;
   for (let s = 0; s < n; s++) {
     const a = Math.abs(l.pcm[s]!);
     if (a > peak) peak = a;
   }
+  if (peak > CLICK_PEAK) l.clicked = true;
   if (peak > CLICK_PEAK && l.talker !== 0 && lastClickSentMs > 0 && !clickSeenBy.has(i)) {
     clickSeenBy.add(i);
     if (measuring) latencies.push(performance.now() - lastClickSentMs);
@@ -184,9 +209,12 @@ function onMessage(msg: Buffer, rinfo: RemoteInfo): void {
   l.window.set(l.pcm.subarray(0, n), l.filled);
   l.filled += n;
   if (l.filled + n > l.window.length) {
-    l.windows++;
-    for (let t = 0; t < plan.talkers; t++) l.power[t] += goertzelPower(l.window, codec.sampleRate, plan.toneHz[t]!, 0, l.filled, true);
+    if (!l.clicked) {
+      l.windows++;
+      for (let t = 0; t < plan.talkers; t++) l.power[t] += goertzelPower(l.window, codec.sampleRate, plan.toneHz[t]!, 0, l.filled, true);
+    }
     l.filled = 0;
+    l.clicked = false;
   }
 }
 const decoders: ReturnType<ReturnType<typeof codecByName>['createDecoder']>[] = [];

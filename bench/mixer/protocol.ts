@@ -15,6 +15,8 @@ export interface LoadPlan {
   basePort: number;
   /** Non-talkers analysed in full (decode + Goertzel); every participant is counted for loss. */
   sampledListeners: number;
+  /** RFC 6464 audio level extension id on every packet, or 0 for none. */
+  audioLevelExtId: number;
   /** Talker 0 sends a click every this many ms (latency probe). */
   clickEveryMs: number;
 }

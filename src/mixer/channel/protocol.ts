@@ -152,6 +152,8 @@ export interface WorkerStats {
   threadCpuMs: number;
   /** Cross-worker contributions that arrived too late for their tick. */
   spanLate: number;
+  /** When these figures were taken (monotonic ms), so rates use the worker's own interval. */
+  atMs: number;
 }
 
 export interface ResultMap {

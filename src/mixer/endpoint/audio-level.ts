@@ -1,13 +1,12 @@
 /**
- * Reads the RFC 6464 client-to-mixer audio level of a received packet.
- *
- * TEMPORARY: src/rtp/header-extension.ts (RFC 8285 parsing + `readAudioLevel`, owned by
- * the rtp module) has not landed yet; until it does this returns undefined ("no level"),
- * so every voiced source is decoded. Switch to the rtp module's reader here when it lands.
+ * The RFC 6464 client-to-mixer audio level of a received packet, in dBov, through the rtp
+ * module's RFC 8285 reader (src/rtp/header-extension.ts).
  */
+import { audioLevelOf, readAudioLevel } from '../../rtp/header-extension.js';
 import type { RtpPacketView } from '../../rtp/packet.js';
 
 /** The level in dBov (0 loudest, -127 silence), or undefined when the packet carries none. */
-export function readAudioLevelOf(_msg: Uint8Array, _view: RtpPacketView, _extId: number): number | undefined {
-  return undefined;
+export function readAudioLevelOf(msg: Uint8Array, view: RtpPacketView, extId: number): number | undefined {
+  const v = readAudioLevel(msg, view, extId);
+  return v < 0 ? undefined : -audioLevelOf(v);
 }

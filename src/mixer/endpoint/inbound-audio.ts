@@ -16,6 +16,7 @@ import { codecByName } from '../../rtp/codec/registry.js';
 import type { RtpPacketView } from '../../rtp/packet.js';
 import { JitterBuffer } from '../../rtp/jitter-buffer.js';
 import { sumOfSquares } from '../../dsp/level.js';
+import { isOpusDtx } from '../../rtp/codec/opus.js';
 import type { PayloadMapping } from '../channel/protocol.js';
 import { readAudioLevelOf } from './audio-level.js';
 
@@ -104,7 +105,7 @@ export class InboundAudio {
     const slot = this.decoderFor(pt);
     if (!slot) return Pulled.Nothing;
     const payload = out.payload;
-    if (slot.codec.name === 'opus' && payload.length <= 2) return this.skip();
+    if (slot.codec.name === 'opus' && isOpusDtx(payload)) return this.skip();
     const level = this.levelRing[i]!;
     if (level <= 0 && level < this.silentBelowDbov) return this.skip();
     this.samples = slot.decoder.decode(payload, this.pcm);

@@ -267,9 +267,12 @@ export class Room {
         if (p.greeting) p.sendPrivate(stream.pcmAt(this.rate), this.rate, limiter);
         else p.sendShared(stream);
       } else {
-        const t = talkerIndex(this.talkerOf, talkers, p);
+        // A chosen talker keeps its private stream (its own encoder) for as long as it is
+        // chosen, even in a tick where it had no frame: stateful codecs (G.722, Opus) would
+        // glitch at every switch between the shared encoder and its own.
+        const t = p.inMix ? talkerIndex(this.talkerOf, talkers, p) : -1;
         if (t >= 0) p.sendPrivate(this.mixBuf.minusSelf[t]!, this.rate, limiter);
-        else if (p.greeting) p.sendPrivate(this.mixBuf.mix, this.rate, limiter);
+        else if (p.inMix || p.greeting) p.sendPrivate(this.mixBuf.mix, this.rate, limiter);
         else p.sendShared(this.mixStream);
       }
     }

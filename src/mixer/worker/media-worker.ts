@@ -5,7 +5,7 @@
  * through its sockets and the rooms' span buffers.
  */
 import type { EndpointStats, Request, ResultMap, WorkerInit, WorkerMessage, WorkerStats } from '../channel/protocol.js';
-import { TickLoop } from '../clock/tick-loop.js';
+import { TickLoop, monotonicMs } from '../clock/tick-loop.js';
 import { Endpoint, type EndpointOptions } from '../endpoint/endpoint.js';
 import { TelephoneEventReader } from '../endpoint/telephone-event-reader.js';
 import { SoftLimiter } from '../mix/soft-limiter.js';
@@ -221,6 +221,7 @@ export class MediaWorker {
       rooms: this.rooms.size,
       threadCpuMs: threadCpuMs(),
       spanLate: this.spanLate,
+      atMs: monotonicMs(),
     };
   }
 
