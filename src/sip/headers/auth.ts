@@ -12,7 +12,7 @@
  */
 import { SipSyntaxError } from '../errors.js';
 import type { SipMessage } from '../message.js';
-import { charClass, inClass, quote, Scanner, TOKEN, unquote } from './grammar.js';
+import { charClass, inClass, lowerAscii, quote, Scanner, TOKEN } from './grammar.js';
 
 export interface AuthParams {
   /** As written, e.g. 'Digest' (compare case-insensitively, RFC 7616 §3.3). */
@@ -40,10 +40,10 @@ export function parseAuthHeader(value: string): AuthParams {
   }
   for (;;) {
     sc.skipWs();
-    const name = sc.token().toLowerCase();
+    const name = lowerAscii(sc.token());
     sc.expect(61, '"="');
     sc.skipWs();
-    const v = sc.peek() === 34 ? unquote(sc.quotedRaw()) : sc.token();
+    const v = sc.peek() === 34 ? sc.quoted() : sc.token();
     if (params.has(name)) sc.fail(`parameter ${name} repeated`);
     params.set(name, v);
     if (!sc.eat(44 /* , */)) break;

@@ -136,28 +136,51 @@ export class Scanner {
 
   /**
    * quoted-string = SWS DQUOTE *(qdtext / quoted-pair) DQUOTE. Returns the raw text including
-   * the quotes (RFC 3261 §25.1); `unquote` gives the content.
+   * the quotes (RFC 3261 §25.1); `unquote` gives the content. Jumps between quotes and
+   * backslashes with indexOf; the next backslash and line break are remembered, so a value
+   * with many quoted strings is still scanned once.
    */
   quotedRaw(): string {
     const s = this.text;
     const start = this.pos;
     if (s.charCodeAt(start) !== 34) this.fail('expected a quoted string');
     let i = start + 1;
+    let close: number;
     for (;;) {
-      if (i >= s.length) this.fail('unterminated quoted string');
-      const c = s.charCodeAt(i);
-      if (c === 34) break;
-      if (c === 92) {
-        // quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)
-        const n = s.charCodeAt(i + 1);
-        if (Number.isNaN(n) || n === 10 || n === 13 || n > 0x7f) this.fail('bad quoted-pair');
-        i += 2;
-      } else if (c === 13 || c === 10) {
-        this.fail('line break inside quoted string');
-      } else i++;
+      close = s.indexOf('"', i);
+      if (close < 0) this.fail('unterminated quoted string');
+      const bs = this.next(92, i);
+      if (bs > close) break;
+      // quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)
+      const n = s.charCodeAt(bs + 1);
+      if (Number.isNaN(n) || n === 10 || n === 13 || n > 0x7f) this.fail('bad quoted-pair');
+      i = bs + 2;
     }
-    this.pos = i + 1;
-    return s.slice(start, i + 1);
+    if (this.next(10, start) < close || this.next(13, start) < close) this.fail('line break inside quoted string');
+    this.pos = close + 1;
+    return s.slice(start, close + 1);
+  }
+
+  /** Per searched character: [searched from, found at (Infinity: none)]. */
+  private memo: Array<[number, number]> | undefined;
+
+  /** Position of the next `code` (backslash, LF or CR) at or after `from`, or Infinity; memoised. */
+  private next(code: 92 | 10 | 13, from: number): number {
+    const memo = (this.memo ??= [[0, -1], [0, -1], [0, -1]]);
+    const m = memo[code === 92 ? 0 : code === 10 ? 1 : 2]!;
+    if (from < m[0] || m[1] < from) {
+      const at = this.text.indexOf(String.fromCharCode(code), from);
+      m[0] = from;
+      m[1] = at < 0 ? Infinity : at;
+    }
+    return m[1];
+  }
+
+  /** A quoted-string's content, unescaped (one slice when it has no quoted-pairs). */
+  quoted(): string {
+    const start = this.pos;
+    const raw = this.quotedRaw();
+    return raw.indexOf('\\') < 0 ? this.text.slice(start + 1, this.pos - 1) : unquote(raw);
   }
 
   fail(message: string, status = 400): never {

@@ -15,7 +15,7 @@
  */
 import { SipSyntaxError } from '../errors.js';
 import type { SipMessage } from '../message.js';
-import { charClass, expectEnd, formatParams, inClass, parseParams, quote, Scanner, TOKEN, unquote } from './grammar.js';
+import { charClass, expectEnd, formatParams, inClass, parseParams, quote, Scanner, TOKEN } from './grammar.js';
 
 export interface NameAddr {
   /** Display name without quotes or escapes; absent when none was given. */
@@ -60,7 +60,7 @@ export function scanNameAddr(sc: Scanner): NameAddr {
   let uri: string;
   const c = sc.peek();
   if (c === 34 /* " */) {
-    displayName = unquote(sc.quotedRaw());
+    displayName = sc.quoted();
     sc.skipWs();
     uri = scanBracketedUri(sc);
   } else if (c === 60 /* < */) {

@@ -60,29 +60,27 @@ function scanViaParm(sc: Scanner): Via {
   }
   const params = new Map<string, string | null>();
   parseParams(sc, params);
-  const via: Via = { protocol: `${name}/${version}`, transport, host, params };
-  if (port !== undefined) via.port = port;
-  readKnownParams(via, sc);
-  return via;
+  // One object shape for every Via (absent fields are undefined), which keeps property access monomorphic.
+  return { protocol: `${name}/${version}`, transport, host, port, params, branch: branchOf(params, sc), received: receivedOf(params, sc), rport: rportOf(params) };
 }
 
-function readKnownParams(via: Via, sc: Scanner): void {
-  const p = via.params;
+function branchOf(p: Map<string, string | null>, sc: Scanner): string | undefined {
   const branch = p.get('branch');
-  if (branch !== undefined) {
-    // via-branch = "branch" EQUAL token
-    if (branch === null || branch.charCodeAt(0) === 34) sc.fail('branch must be a token');
-    via.branch = branch;
-  }
+  // via-branch = "branch" EQUAL token
+  if (branch === null || (branch !== undefined && branch.charCodeAt(0) === 34)) sc.fail('branch must be a token');
+  return branch;
+}
+
+function receivedOf(p: Map<string, string | null>, sc: Scanner): string | undefined {
   const received = p.get('received');
-  if (received !== undefined) {
-    if (received === null) sc.fail('received needs a value');
-    via.received = received;
-  }
-  if (p.has('rport')) {
-    const r = p.get('rport');
-    via.rport = r === null || r === undefined ? null : parseBoundedInt(r, 65535, 'Via: rport', 5);
-  }
+  if (received === null) sc.fail('received needs a value');
+  return received;
+}
+
+function rportOf(p: Map<string, string | null>): number | null | undefined {
+  const r = p.get('rport');
+  if (r === undefined || r === null) return r;
+  return parseBoundedInt(r, 65535, 'Via: rport', 5);
 }
 
 const TYPED = new Set(['branch', 'received', 'rport']);

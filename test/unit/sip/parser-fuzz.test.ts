@@ -137,6 +137,8 @@ test('pathological values (deep runs of separators, huge numbers, many headers) 
     `Max-Forwards: ${'0'.repeat(50000)}1`,
     `Authorization: Digest ${'a=b, '.repeat(5000)}c=d`,
     `Authorization: Digest realm="${'\\'.repeat(30000)}`,
+    `Authorization: Digest ${Array.from({ length: 5000 }, (_, i) => `p${i}="v\\"w"`).join(', ')}`,
+    `Contact: ${'"x" <sip:a@b>, '.repeat(3000)}<sip:c@d>`,
     `Route: ${'<sip:a@b>,'.repeat(3000)}<sip:c@d>`,
     `X: ${'\r\n '.repeat(5000)}y`,
     'X: y\r\n'.repeat(3000) + 'Y: z',
