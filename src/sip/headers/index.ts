@@ -1,6 +1,7 @@
 /** Typed SIP header accessors, one module per header family. */
 export * from './auth.js';
 export * from './call-id.js';
+export * from './contact-params.js';
 export * from './content-length.js';
 export * from './content-type.js';
 export * from './cseq.js';

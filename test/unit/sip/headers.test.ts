@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SipSyntaxError } from '../../../src/sip/errors.js';
 import {
-  accept, allow, callId, contacts, contentType, cseq, date, expires, formatCSeq, formatNameAddr, formatReason,
+  accept, allow, callId, contactExpires, contactInstance, contactQ, contactRegId, contacts, contentType, cseq, date, expires, formatCSeq, formatNameAddr, formatReason,
   formatSipDate, formatVia, from, maxForwards, minExpires, parseDeltaSeconds, parseMediaType, parseNameAddr,
   parseNameAddrList, parseReason, parseVia, proxyRequire, reasons, requireTags, splitList, supported, to, topVia,
   unsupported, userAgent, vias,
@@ -191,6 +191,19 @@ test('Date: RFC 1123 in GMT only (RFC 3261 §20.17)', () => {
 test('splitList splits comma lists only outside quotes and angle brackets', () => {
   assert.equal(splitList('a, "b,c" , <d,e>;x=1,, f'), ['a', '"b,c"', '<d,e>;x=1', 'f']);
   assert.equal(splitList('"\\",", g'), ['"\\","', 'g']);
+});
+
+test('Contact parameters for the registrar: expires, q, +sip.instance, reg-id (RFC 3261 §20.10, RFC 5626 §4.1)', () => {
+  const [c] = parseNameAddrList('<sip:a@192.0.2.4>;expires=3600;q=0.7;+sip.instance="<urn:uuid:00000000-0000-1000-8000-000A95A0E128>";reg-id=1');
+  assert.equal([contactExpires(c!), contactQ(c!), contactInstance(c!), contactRegId(c!)], [3600, 0.7, '<urn:uuid:00000000-0000-1000-8000-000A95A0E128>', 1]);
+  const [bare] = parseNameAddrList('<sip:a@b>');
+  assert.equal([contactExpires(bare!), contactQ(bare!), contactInstance(bare!), contactRegId(bare!)], [undefined, undefined, undefined, undefined]);
+  // RFC 4475 §3.1.2.4: an overlarge expires is clamped, so the registrar's maximum applies.
+  assert.is(contactExpires(parseNameAddrList('<sip:a@b>;expires=280297596632815')[0]!), 4294967295);
+  for (const q of ['1.5', '2', '0.1234', 'x', '.5']) refuses(() => contactQ(parseNameAddrList(`<sip:a@b>;q=${q}`)[0]!));
+  assert.is(contactQ(parseNameAddrList('<sip:a@b>;q=1.000')[0]!), 1);
+  refuses(() => contactExpires(parseNameAddrList('<sip:a@b>;expires=soon')[0]!));
+  refuses(() => contactRegId(parseNameAddrList('<sip:a@b>;reg-id=0')[0]!));
 });
 
 test('User-Agent is kept as written', () => {
