@@ -128,14 +128,35 @@ function adaptPredictor(st: SubBandState, dx: number): void {
   const lim = sat(15360 - ap2);
   if (ap1 > lim) ap1 = lim;
   else if (ap1 < -lim) ap1 = -lim;
-  // UPZERO, then DELAYA on d and b
+  // UPZERO (leak 255/256, +-128 towards the sign agreement), then DELAYA on d and b
   const step = dx === 0 ? 0 : 128;
   const sgd = dx >> 15;
   const d = st.d;
   const b = st.b;
-  for (let i = 1; i < 7; i++) b[i] = sat(((d[i]! >> 15) === sgd ? step : -step) + ((b[i]! * 32640) >> 15));
-  for (let i = 6; i > 1; i--) d[i] = d[i - 1]!;
+  const d1 = d[1]!;
+  const d2 = d[2]!;
+  const d3 = d[3]!;
+  const d4 = d[4]!;
+  const d5 = d[5]!;
+  const d6 = d[6]!;
+  const b1 = sat(((d1 >> 15) === sgd ? step : -step) + ((b[1]! * 32640) >> 15));
+  const b2 = sat(((d2 >> 15) === sgd ? step : -step) + ((b[2]! * 32640) >> 15));
+  const b3 = sat(((d3 >> 15) === sgd ? step : -step) + ((b[3]! * 32640) >> 15));
+  const b4 = sat(((d4 >> 15) === sgd ? step : -step) + ((b[4]! * 32640) >> 15));
+  const b5 = sat(((d5 >> 15) === sgd ? step : -step) + ((b[5]! * 32640) >> 15));
+  const b6 = sat(((d6 >> 15) === sgd ? step : -step) + ((b[6]! * 32640) >> 15));
+  b[1] = b1;
+  b[2] = b2;
+  b[3] = b3;
+  b[4] = b4;
+  b[5] = b5;
+  b[6] = b6;
   d[1] = dx;
+  d[2] = d1;
+  d[3] = d2;
+  d[4] = d3;
+  d[5] = d4;
+  d[6] = d5;
   // DELAYL
   st.r2 = st.r1;
   st.r1 = r0;
@@ -145,9 +166,14 @@ function adaptPredictor(st: SubBandState, dx: number): void {
   st.a2 = ap2;
   // FILTEP
   st.sp = sat(((ap1 * sat(r0 + r0)) >> 15) + ((ap2 * sat(st.r2 + st.r2)) >> 15));
-  // FILTEZ
-  let sz = 0;
-  for (let i = 6; i > 0; i--) sz += (b[i]! * sat(d[i]! + d[i]!)) >> 15;
+  // FILTEZ (the shifted delay line: d(n-1) = dx ... d(n-6) = old d5)
+  const sz =
+    ((b6 * sat(d5 + d5)) >> 15) +
+    ((b5 * sat(d4 + d4)) >> 15) +
+    ((b4 * sat(d3 + d3)) >> 15) +
+    ((b3 * sat(d2 + d2)) >> 15) +
+    ((b2 * sat(d1 + d1)) >> 15) +
+    ((b1 * sat(dx + dx)) >> 15);
   st.sz = sat(sz);
   // PREDIC
   st.s = sat(st.sp + st.sz);
