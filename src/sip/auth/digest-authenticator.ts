@@ -1,0 +1,198 @@
+/**
+ * Server-side Digest authentication (RFC 3261 §22, RFC 7616, RFC 8760), sans-IO: a request
+ * in, an outcome out, and the challenge response to send when asked. The same authenticator
+ * serves REGISTER (401 + WWW-Authenticate) and, through `header: 'Proxy-Authorization'`,
+ * INVITE and other requests (407 + Proxy-Authenticate, RFC 3261 §22.3).
+ *
+ * Order of checks on credentials addressed to us (see digest-credentials.ts):
+ *   1. `uri` must name the Request-URI (RFC 7616 §3.4.6 -> 400; RFC 3261 §22.4)
+ *   2. the response digest, computed with the secret, or with a random dummy secret when the
+ *      username is unknown, so unknown users cost the same hashing and get the same answer
+ *      (no enumeration); compared in constant time
+ *   3. the nonce: ours and younger than the lifetime, else stale=true (RFC 7616 §3.3), which is
+ *      no failure because the client has just proven it knows the password
+ *   4. the nonce count: higher than any seen with this nonce, else a replay (RFC 7616 §5.5)
+ *   5. the device: a disabled one that knows its password gets 403, nothing else does
+ *
+ * qop=auth only: auth-int would hash every body (SDP on INVITE) for integrity that TLS gives
+ * properly, few phones implement it, and REGISTER has no body to protect.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { authorizations, formatChallenge } from '../headers/auth.js';
+import { SipSyntaxError } from '../errors.js';
+import type { SipRequest, SipResponse } from '../message.js';
+import { createResponse, statelessToTag } from '../response.js';
+import { parseUri, requestUri, sipUriEquals } from '../uri.js';
+import type { Clock } from '../../time/clock.js';
+import { computeDigestResponse, type DigestAlgorithm } from './digest-algorithm.js';
+import { pickCredentials, type DigestCredentials } from './digest-credentials.js';
+import { NonceCountTracker } from './nonce-count.js';
+import { NonceIssuer } from './nonce.js';
+
+/** What the authenticator needs to know of a username (the store's `devices.findForAuth` fits). */
+export type CredentialLookup = (username: string) => { secret: string; enabled: boolean } | undefined;
+
+export type AuthHeader = 'Authorization' | 'Proxy-Authorization';
+
+/** Why credentials were refused; each of these counts as a failure for the throttle. */
+export type AuthFailureReason = 'wrong-password' | 'unknown-user' | 'replay' | 'uri-mismatch' | 'malformed';
+
+export type DigestOutcome =
+  | { kind: 'authenticated'; username: string; algorithm: DigestAlgorithm }
+  /** No credentials for us (challenge them), or a stale nonce with the right password. */
+  | { kind: 'challenge'; stale: boolean }
+  /** Credentials present but wrong: answer `status` (401 with a fresh challenge, or 400). */
+  | { kind: 'failed'; reason: AuthFailureReason; username: string | undefined; status: 400 | 401 }
+  /** The right password for a disabled device: 403. */
+  | { kind: 'disabled'; username: string };
+
+export interface DigestAuthenticatorOptions {
+  /** Digest realm (RFC 3261 §22.1), e.g. the SIP domain. */
+  realm: string;
+  /** Algorithms offered, one challenge each, in this order. Default MD5 then SHA-256. */
+  algorithms?: ReadonlyArray<'MD5' | 'SHA-256'>;
+  /** Seconds a nonce stays valid. Default 300. */
+  nonceLifetime?: number;
+  lookup: CredentialLookup;
+  clock: Clock;
+  /** HMAC key for nonces; random per process by default (see nonce.ts on restarts). */
+  nonceKey?: Buffer;
+  /** Cap on nonce-count records (see nonce-count.ts). Default 65536. */
+  maxTrackedNonces?: number;
+}
+
+export interface AuthenticateOptions {
+  /** Default Authorization (REGISTER, RFC 3261 §22.2); Proxy-Authorization for 407 flows. */
+  header?: AuthHeader;
+  /** Epoch ms; default the clock's. */
+  now?: number;
+}
+
+export interface ChallengeOptions {
+  header?: AuthHeader;
+  stale?: boolean;
+  now?: number;
+}
+
+const CHALLENGE: DigestOutcome = { kind: 'challenge', stale: false };
+const STALE: DigestOutcome = { kind: 'challenge', stale: true };
+
+export class DigestAuthenticator {
+  readonly realm: string;
+  readonly algorithms: ReadonlyArray<'MD5' | 'SHA-256'>;
+  /** Nonce lifetime in ms. */
+  readonly nonceLifetimeMs: number;
+  private readonly offered: ReadonlySet<string>;
+  private readonly lookup: CredentialLookup;
+  private readonly clock: Clock;
+  private readonly nonces: NonceIssuer;
+  private readonly counts: NonceCountTracker;
+  /** Stands in for the secret of an unknown username: same work, never matches. */
+  private readonly dummySecret = randomBytes(24).toString('base64');
+  /** Opaque value sent in every challenge (see the constructor). */
+  private readonly opaque: string;
+
+  constructor(opts: DigestAuthenticatorOptions) {
+    this.realm = opts.realm;
+    this.algorithms = opts.algorithms ?? ['MD5', 'SHA-256'];
+    if (this.algorithms.length === 0) throw new RangeError('at least one digest algorithm must be offered');
+    this.offered = new Set(this.algorithms);
+    this.nonceLifetimeMs = (opts.nonceLifetime ?? 300) * 1000;
+    this.lookup = opts.lookup;
+    this.clock = opts.clock;
+    this.nonces = new NonceIssuer(opts.nonceKey);
+    this.counts = new NonceCountTracker(opts.maxTrackedNonces);
+    // The opaque carries nothing (the nonce authenticates itself); RFC 7616 §3.3 lets a
+    // server send one, and some clients expect it. Fixed per process.
+    this.opaque = randomBytes(12).toString('base64url');
+  }
+
+  /** Checks the request's credentials in `header` (see the file comment for the order). */
+  authenticate(req: SipRequest, opts: AuthenticateOptions = {}): DigestOutcome {
+    const now = opts.now ?? this.clock.now();
+    let pick;
+    try {
+      pick = pickCredentials(authorizations(req, opts.header ?? 'Authorization'), this.realm, this.offered);
+    } catch (err) {
+      if (err instanceof SipSyntaxError) return { kind: 'failed', reason: 'malformed', username: undefined, status: 400 };
+      throw err;
+    }
+    if (pick.kind === 'none') return CHALLENGE;
+    if (pick.kind === 'malformed') return { kind: 'failed', reason: 'malformed', username: pick.username, status: 400 };
+    const c = pick.credentials;
+    if (!sameRequestUri(c.uri, req)) return { kind: 'failed', reason: 'uri-mismatch', username: c.username, status: 400 };
+    const account = this.lookup(c.username);
+    if (!this.responseMatches(c, req.method, account?.secret ?? this.dummySecret)) {
+      return { kind: 'failed', reason: account ? 'wrong-password' : 'unknown-user', username: c.username, status: 401 };
+    }
+    // From here on the client has proven it knows the password (an unknown user cannot get here).
+    const issuedAt = this.nonces.issuedAt(c.nonce);
+    if (issuedAt === undefined || now - issuedAt > this.nonceLifetimeMs || issuedAt > now + this.nonceLifetimeMs) return STALE;
+    const verdict = this.counts.accept(c.nonce, c.nc, issuedAt, issuedAt + this.nonceLifetimeMs, now);
+    if (verdict === 'forgotten') return STALE;
+    if (verdict === 'replay') return { kind: 'failed', reason: 'replay', username: c.username, status: 401 };
+    if (!account!.enabled) return { kind: 'disabled', username: c.username };
+    return { kind: 'authenticated', username: c.username, algorithm: c.algorithm };
+  }
+
+  /** WWW-Authenticate / Proxy-Authenticate values: one per algorithm, one fresh nonce shared. */
+  challengeValues(now: number, stale = false): string[] {
+    const nonce = this.nonces.issue(now);
+    return this.algorithms.map((algorithm) => {
+      const params: Array<[string, string]> = [
+        ['realm', this.realm],
+        ['nonce', nonce],
+        ['opaque', this.opaque],
+        ['algorithm', algorithm],
+        ['qop', 'auth'],
+      ];
+      if (stale) params.push(['stale', 'true']);
+      return formatChallenge('Digest', params);
+    });
+  }
+
+  /**
+   * 401 with WWW-Authenticate (RFC 3261 §22.2), or 407 with Proxy-Authenticate when the
+   * credentials belong in Proxy-Authorization (§22.3), one challenge per offered algorithm
+   * (RFC 8760 §2.4) in the configured order.
+   */
+  challenge(req: SipRequest, opts: ChallengeOptions = {}): SipResponse {
+    const proxy = opts.header === 'Proxy-Authorization';
+    const res = createResponse(req, proxy ? 407 : 401, undefined, { toTag: statelessToTag(req) });
+    for (const v of this.challengeValues(opts.now ?? this.clock.now(), opts.stale)) {
+      res.headers.append(proxy ? 'Proxy-Authenticate' : 'WWW-Authenticate', v);
+    }
+    return res;
+  }
+
+  private responseMatches(c: DigestCredentials, method: string, secret: string): boolean {
+    const expected = computeDigestResponse({
+      algorithm: c.algorithm,
+      username: c.username,
+      realm: this.realm,
+      password: secret,
+      method,
+      uri: c.uri,
+      nonce: c.nonce,
+      qop: 'auth',
+      cnonce: c.cnonce,
+      nc: c.ncText,
+    });
+    // Both are lower-case hex of the algorithm's length (checked when the credentials were picked).
+    return timingSafeEqual(Buffer.from(expected, 'latin1'), Buffer.from(c.response, 'latin1'));
+  }
+}
+
+/** RFC 7616 §3.4.6 / RFC 3261 §22.4: the digest-uri names the Request-URI (URI equality, §19.1.4). */
+function sameRequestUri(digestUri: string, req: SipRequest): boolean {
+  if (digestUri === req.uri) return true;
+  try {
+    const a = parseUri(digestUri);
+    const b = requestUri(req);
+    if (a.scheme === 'tel' || b.scheme === 'tel') return false;
+    return sipUriEquals(a, b);
+  } catch {
+    return false;
+  }
+}
+
