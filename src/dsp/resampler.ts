@@ -86,6 +86,19 @@ function designPolyphase(L: number, M: number, design: Required<ResamplerDesign>
   return { table, taps: K };
 }
 
+/** Designs shared by every resampler with the same ratio and design (tables are read-only). */
+const designs = new Map<string, { table: Float64Array; taps: number }>();
+
+function sharedDesign(L: number, M: number, design: Required<ResamplerDesign>): { table: Float64Array; taps: number } {
+  const key = `${L}/${M}/${design.passband}/${design.attenuationDb}`;
+  let d = designs.get(key);
+  if (!d) {
+    d = designPolyphase(L, M, design);
+    designs.set(key, d);
+  }
+  return d;
+}
+
 export class Resampler {
   /** Upsampling factor L and downsampling factor M (toRate / fromRate = L / M, reduced). */
   readonly up: number;
@@ -108,7 +121,7 @@ export class Resampler {
     this.up = toRate / g;
     this.down = fromRate / g;
     if (this.up > 64 || this.down > 64) throw new RangeError(`unsupported resampling ratio ${toRate}/${fromRate}`);
-    const { table, taps } = designPolyphase(this.up, this.down, {
+    const { table, taps } = sharedDesign(this.up, this.down, {
       passband: design.passband ?? 0.425,
       attenuationDb: design.attenuationDb ?? 70,
     });
@@ -139,7 +152,48 @@ export class Resampler {
     if (this.buf.length < K - 1 + n) this.grow(K - 1 + n);
     const buf = this.buf;
     for (let i = 0; i < n; i++) buf[K - 1 + i] = input[i]!;
+    if (L === 1) this.decimate(count, output);
+    else this.interpolate(count, output);
+    this.t = this.t - end;
+    buf.copyWithin(0, n, n + K - 1);
+    return count;
+  }
+
+  /**
+   * Pure decimation (L = 1): the single phase is the symmetric prototype itself, so taps j
+   * and K-1-j share a coefficient and one multiplication (about 30% faster).
+   */
+  private decimate(count: number, output: Int16Array): void {
+    const K = this.tapsPerPhase;
+    const M = this.down;
+    const h = this.table;
+    const buf = this.buf;
+    const half = K >> 1;
+    let t = this.t;
+    for (let o = 0; o < count; o++) {
+      const last = t + K - 1;
+      let a0 = 0;
+      let a1 = 0;
+      let j = 0;
+      for (; j + 1 < half; j += 2) {
+        a0 += h[j]! * (buf[t + j]! + buf[last - j]!);
+        a1 += h[j + 1]! * (buf[t + j + 1]! + buf[last - j - 1]!);
+      }
+      for (; j < half; j++) a0 += h[j]! * (buf[t + j]! + buf[last - j]!);
+      if (K & 1) a0 += h[half]! * buf[t + half]!;
+      const v = Math.round(a0 + a1);
+      output[o] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+      t += M;
+    }
+    this.t = t;
+  }
+
+  private interpolate(count: number, output: Int16Array): void {
+    const K = this.tapsPerPhase;
+    const L = this.up;
+    const M = this.down;
     const table = this.table;
+    const buf = this.buf;
     let t = this.t;
     for (let o = 0; o < count; o++) {
       const i = (t / L) | 0;
@@ -161,9 +215,7 @@ export class Resampler {
       output[o] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
       t += M;
     }
-    this.t = t - end;
-    buf.copyWithin(0, n, n + K - 1);
-    return count;
+    this.t = t;
   }
 
   /** Forget the history (start of a new stream). */
