@@ -103,6 +103,8 @@ async function runStep(n: number, o: Options): Promise<StepResult> {
     const rep = ((await message(gen, 'report')) as Extract<FromGenerator, { type: 'report' }>).report;
     let lostToEngine = 0;
     for (let i = 0; i < n; i++) lostToEngine += (await engine.endpointStats(`p${i}`)).packetsLost;
+    const clicker = await engine.endpointStats('p0');
+    if (o.verbose) console.log('talker 0 (the click source) at the engine:', clicker);
     return summarise(n, o, rep, before, after, ((cpu.user + cpu.system) / 1000 / wall) * 100, lostToEngine);
   } finally {
     gen.kill();
@@ -165,6 +167,7 @@ interface Options {
   sampled: number;
   out: string;
   audioLevel: boolean;
+  verbose: boolean;
 }
 
 async function main(): Promise<void> {
@@ -178,6 +181,7 @@ async function main(): Promise<void> {
     .option('--gen-sockets <s>', 'load-generator sockets', '8')
     .option('--sampled <m>', 'non-talkers analysed in full', '16')
     .option('--out <dir>', 'results directory', 'bench/results')
+    .option('--verbose', 'print the click source\'s endpoint stats per step')
     .option('--no-audio-level', 'send no RFC 6464 audio levels (the engine must decode every source)')
     .parse();
   const a = cmd.opts<Record<string, string>>();
@@ -192,6 +196,7 @@ async function main(): Promise<void> {
     sampled: Number(a.sampled),
     out: a.out!,
     audioLevel: (a.audioLevel as unknown) !== false,
+    verbose: (a.verbose as unknown) === true,
   };
   if (!CODECS[o.codec]) throw new Error(`unknown codec ${o.codec}`);
   const results: StepResult[] = [];

@@ -253,3 +253,6 @@ process.on('message', (m: ToGenerator) => {
     setTimeout(() => process.exit(0), 50);
   }
 });
+
+// Never outlive the benchmark (a killed parent must not leave 50k packets/s running).
+process.on('disconnect', () => process.exit(0));

@@ -133,6 +133,11 @@ export interface EndpointStats {
   jitterMs: number;
   /** Packets not decoded because RFC 6464 or DTX said the source was silent. */
   silentSkipped: number;
+  /** Jitter buffer: current target delay and buffered span, ms; frames dropped to cut backlog. */
+  jitterTargetMs: number;
+  jitterBufferedMs: number;
+  jitterDropped: number;
+  jitterLate: number;
 }
 
 export interface WorkerStats {

@@ -17,7 +17,7 @@ export interface TickScheduleOptions {
   startMs: number;
   /** Phase offsets within a period, ascending, first 0 (default [0]). */
   phaseOffsetsMs?: number[];
-  /** Lateness above which a tick counts as late (default period / 4). */
+  /** Lateness above which a tick counts as late (default half a period: its packets then leave nearer the next deadline than their own). */
   lateThresholdMs?: number;
   /** At most this many overdue ticks are caught up; older ones are skipped (default 5). */
   maxCatchUpTicks?: number;
@@ -48,7 +48,7 @@ export class TickSchedule {
     this.periodMs = opts.periodMs;
     this.epochMs = opts.epochMs;
     this.offsets = opts.phaseOffsetsMs ?? [0];
-    this.lateThresholdMs = opts.lateThresholdMs ?? opts.periodMs / 4;
+    this.lateThresholdMs = opts.lateThresholdMs ?? opts.periodMs / 2;
     this.maxCatchUp = opts.maxCatchUpTicks ?? 5;
     this.tick = Math.max(0, Math.ceil((opts.startMs - opts.epochMs) / opts.periodMs));
   }

@@ -61,6 +61,8 @@ export class Endpoint {
   private readonly rx = new ReceiveStats();
   dropped = 0;
   private rtpPerMs: number;
+  /** RTP timestamp increment of one frame of the send codec. */
+  private sendStep: number;
 
   private constructor(config: EndpointConfig, socket: Socket, opts: EndpointOptions) {
     this.id = config.endpointId;
@@ -74,6 +76,7 @@ export class Endpoint {
     this.sendPayloadType = first.payloadType;
     this.sendCodec = codecByName(first.codec);
     this.rtpPerMs = this.sendCodec.rtpClockRate / 1000;
+    this.sendStep = this.sendCodec.timestampStep(PTIME_MS);
     this.telephoneEventPt = config.telephoneEventPt;
     this.inbound = new InboundAudio(config.payloads, config.audioLevelExtensionId, opts.silentBelowDbov, opts.jitterMinDelayMs);
     this.mediaTimeoutMs = config.mediaTimeoutMs ?? 0;
@@ -112,6 +115,7 @@ export class Endpoint {
       this.sendPayloadType = payloads[0]!.payloadType;
       this.sendCodec = codecByName(payloads[0]!.codec);
       this.rtpPerMs = this.sendCodec.rtpClockRate / 1000;
+      this.sendStep = this.sendCodec.timestampStep(PTIME_MS);
       this.ownEncoder = undefined;
       this.inbound.setPayloads(payloads);
     }
@@ -131,9 +135,9 @@ export class Endpoint {
   }
 
   /** Send one encoded frame of the send codec. */
-  sendPayload(payload: Buffer, payloadType = this.sendPayloadType, step = this.sendCodec.timestampStep(PTIME_MS)): void {
-    if (this.connected) this.outbound.send(this.socket, payloadType, payload, step);
-    else if (this.remote) this.outbound.send(this.socket, payloadType, payload, step, this.remote.port, this.remote.address);
+  sendPayload(payload: Buffer): void {
+    if (this.connected) this.outbound.send(this.socket, this.sendPayloadType, payload, this.sendStep);
+    else if (this.remote) this.outbound.send(this.socket, this.sendPayloadType, payload, this.sendStep, this.remote.port, this.remote.address);
   }
 
   /** Send a whole packet already rewritten for this stream (relay). */
@@ -144,7 +148,7 @@ export class Endpoint {
 
   /** Skip a frame's worth of timestamp while not sending. */
   skipFrame(): void {
-    this.outbound.skip(this.sendCodec.timestampStep(PTIME_MS));
+    this.outbound.skip(this.sendStep);
   }
 
   /** True when nothing should be sent yet (no remote known). */
@@ -153,6 +157,7 @@ export class Endpoint {
   }
 
   stats(): EndpointStats {
+    const jb = this.inbound.jitterStats;
     return {
       endpointId: this.id,
       packetsReceived: this.rx.received,
@@ -164,6 +169,10 @@ export class Endpoint {
       dropped: this.dropped,
       jitterMs: this.rx.jitterMs(this.rtpPerMs * 1000),
       silentSkipped: this.inbound.silentSkipped,
+      jitterTargetMs: jb.targetDelayMs,
+      jitterBufferedMs: jb.bufferedMs,
+      jitterDropped: jb.dropped,
+      jitterLate: jb.late,
     };
   }
 

@@ -3,13 +3,13 @@
  * once per tick one frame out, decoded to PCM at the codec's rate — unless the source is
  * silent, in which case it is not decoded at all:
  *  - RFC 6464 §3: the client-to-mixer audio level extension says the frame is quieter
- *    than `silentBelowDbov` (or carries level 127, silence);
+ *    than `silentBelowDbov` (or carries level 127, silence): not even buffered;
  *  - DTX / comfort noise: an Opus packet of at most 2 bytes (RFC 7587 §3.1.3 DTX frames
  *    are a bare TOC), or a CN packet (payload type 13, RFC 3389);
  *  - no packet this tick (and the source was not talking, so nothing to conceal).
  * The jitter buffer is src/rtp/jitter-buffer.ts (adaptive, copies payloads into its ring).
- * It keeps only payloads, so the RFC 6464 level read on arrival waits in a small ring
- * indexed by sequence number until its frame is played.
+ * A packet the RFC 6464 level marks silent is dropped on arrival (counted), before the
+ * jitter buffer: for a room of 1,000 where 3 talk, 997 sources cost one header read each.
  */
 import type { AudioCodec, AudioDecoder } from '../../rtp/codec/codec.js';
 import { codecByName } from '../../rtp/codec/registry.js';
@@ -42,9 +42,8 @@ interface DecoderSlot {
 export class InboundAudio {
   private jb: JitterBuffer;
   private readonly decoders = new Map<number, DecoderSlot>();
-  /** Payload type and RFC 6464 level (dBov, or 1 for none) of recent packets, by sequence & 63. */
+  /** Payload type of recent packets, by sequence & 63 (the jitter buffer keeps payloads only). */
   private readonly ptRing = new Int16Array(64);
-  private readonly levelRing = new Int16Array(64);
   private last: DecoderSlot | undefined;
   /** PCM of the last decoded/concealed frame, at `codec.sampleRate`. */
   readonly pcm = new Int16Array(960);
@@ -81,9 +80,15 @@ export class InboundAudio {
   push(msg: Buffer, v: RtpPacketView, arrivalMs: number): void {
     const i = v.sequence & 63;
     this.ptRing[i] = v.payloadType;
-    let level = 1;
-    if (this.audioLevelExtId !== undefined && v.extensionProfile >= 0) level = readAudioLevelOf(msg, v, this.audioLevelExtId) ?? 1;
-    this.levelRing[i] = level;
+    if (this.audioLevelExtId !== undefined && v.extensionProfile >= 0) {
+      const dbov = readAudioLevelOf(msg, v, this.audioLevelExtId);
+      // RFC 6464 says silent: never buffered, never decoded. To the jitter buffer the
+      // silence is a gap, as DTX would be (it re-buffers when the talk spurt starts).
+      if (dbov !== undefined && dbov < this.silentBelowDbov) {
+        this.silentSkipped++;
+        return;
+      }
+    }
     this.jb.push(v.sequence, v.timestamp, msg.subarray(v.payloadOffset, v.payloadOffset + v.payloadLength), arrivalMs, v.marker, v.ssrc);
   }
 
@@ -106,8 +111,6 @@ export class InboundAudio {
     if (!slot) return Pulled.Nothing;
     const payload = out.payload;
     if (slot.codec.name === 'opus' && isOpusDtx(payload)) return this.skip();
-    const level = this.levelRing[i]!;
-    if (level <= 0 && level < this.silentBelowDbov) return this.skip();
     this.samples = slot.decoder.decode(payload, this.pcm);
     this.codec = slot.codec;
     this.last = slot;
