@@ -22,7 +22,7 @@ export interface JitterBufferOptions {
   frameMs?: number;
   minDelayMs?: number;
   maxDelayMs?: number;
-  /** Ring slots (default 50 = 1 s of 20 ms frames); must exceed maxDelayMs / frameMs. */
+  /** Ring slots (default 50 = 1 s of 20 ms frames); must exceed maxDelayMs / frameMs + 2. */
   capacity?: number;
   /** Largest payload kept; larger packets are dropped and counted (default 480). */
   maxPayloadBytes?: number;
