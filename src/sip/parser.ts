@@ -45,6 +45,8 @@ export type ParseResult =
 
 /** Larger messages are refused with 513 (RFC 3261 §18.1.1, §21.5.7). */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
+/** Longest header name accepted (RFC 4475 §3.1.1.7 longreq uses 93 characters). */
+export const MAX_HEADER_NAME = 256;
 
 export function parseMessage(buf: Buffer): ParseResult {
   try {
@@ -158,7 +160,10 @@ function readHeaderLines(text: string, pos: number, head: Head): void {
       const colon = text.indexOf(':', pos);
       let nameEnd = colon < 0 || colon > end ? pos : colon;
       while (nameEnd > pos && (text.charCodeAt(nameEnd - 1) === 32 || text.charCodeAt(nameEnd - 1) === 9)) nameEnd--;
-      if (nameEnd === pos || !isTokenRange(text, pos, nameEnd)) {
+      if (nameEnd - pos > MAX_HEADER_NAME) {
+        // Hardening: HeaderList caches every distinct name it sees (up to 4096); unbounded names would let a peer fill memory.
+        head.error ??= new SipSyntaxError('header name too long');
+      } else if (nameEnd === pos || !isTokenRange(text, pos, nameEnd)) {
         head.error ??= new SipSyntaxError(`malformed header line ${JSON.stringify(text.slice(pos, Math.min(end, pos + 40)))}`);
       } else {
         name = text.slice(pos, nameEnd);

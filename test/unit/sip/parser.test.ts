@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cseq } from '../../../src/sip/headers/cseq.js';
 import { vias } from '../../../src/sip/headers/via.js';
-import { MAX_MESSAGE_BYTES, parseMessage, type ParseResult } from '../../../src/sip/parser.js';
+import { MAX_HEADER_NAME, MAX_MESSAGE_BYTES, parseMessage, type ParseResult } from '../../../src/sip/parser.js';
 import type { SipMessage } from '../../../src/sip/message.js';
 
 const HEAD = [
@@ -146,6 +146,12 @@ test('typed views of the checked headers are cached at parse time', () => {
   const m = ok(parseMessage(msg([...HEAD, '', ''])));
   assert.is(vias(m), vias(m));
   assert.is(cseq(m), cseq(m));
+});
+
+test(`header names longer than ${MAX_HEADER_NAME} characters are refused (hardening: bounded name cache)`, () => {
+  assert.ok(parseMessage(msg([...HEAD, `X-${'a'.repeat(MAX_HEADER_NAME - 2)}: v`, '', ''])).ok);
+  const r = refused(parseMessage(msg([...HEAD, `X-${'a'.repeat(MAX_HEADER_NAME)}: v`, '', ''])));
+  assert.equal([r.status, r.error], [400, 'header name too long']);
 });
 
 test(`messages above ${MAX_MESSAGE_BYTES} octets are refused with 513 (RFC 3261 §21.5.7)`, () => {
