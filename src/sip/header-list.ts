@@ -54,7 +54,8 @@ export function canonicalHeaderName(name: string): { key: string; display: strin
   const key = COMPACT[lower] ?? lower;
   const display = SPECIAL_CASE[key] ?? key.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
   hit = { key, display };
-  if (canonicalCache.size < 4096) canonicalCache.set(name, hit);
+  // Only short names are cached, so a flood of odd header names cannot grow the cache.
+  if (name.length <= 64 && canonicalCache.size < 4096) canonicalCache.set(name, hit);
   return hit;
 }
 
@@ -153,6 +154,14 @@ export class HeaderList {
     const v = parse(this.getAll(key));
     (this.cache ??= new Map()).set(key, v);
     return v;
+  }
+
+  /**
+   * Store a typed view computed elsewhere (the parser, which already validated the header),
+   * so the first `typed()` call does not parse it again.
+   */
+  prime<T>(name: string, value: T): void {
+    (this.cache ??= new Map()).set(canonicalHeaderName(name).key, value);
   }
 
   /** [display name, value] pairs in wire order. */

@@ -271,21 +271,21 @@ function validateCommon(m: SipMessage, k: KnownValues): void {
   const h = m.headers;
   if (k.via.length === 0) throw new SipSyntaxError('missing Via');
   const v = k.via.length === 1 ? parseVia(k.via[0]!) : k.via.flatMap(parseVia);
-  h.typed('via', () => v);
+  h.prime('via', v);
   if (k.cseq.length === 0) throw new SipSyntaxError('missing CSeq');
   const c = parseCSeq(k.cseq[0]!);
-  h.typed('cseq', () => c);
+  h.prime('cseq', c);
   if (k.from.length) {
     const f = parseNameAddr(k.from[0]!);
-    h.typed('from', () => f);
+    h.prime('from', f);
   }
   if (k.to.length) {
     const t = parseNameAddr(k.to[0]!);
-    h.typed('to', () => t);
+    h.prime('to', t);
   }
   if (k['call-id'].length) {
     const id = validateCallId(k['call-id'][0]!);
-    h.typed('call-id', () => id);
+    h.prime('call-id', id);
   }
   if (k.contact.length) contacts(m);
   for (let i = 1; i < k.cseq.length; i++) parseCSeq(k.cseq[i]!);
