@@ -112,6 +112,7 @@ export class LossyNetwork {
   private readonly defaults: LinkConditions;
   private readonly links = new Map<string, LinkConditions>();
   private inFlight: InFlight[] = [];
+  private actions: Array<{ at: number; seq: number; run: () => void }> = [];
   private seq = 0;
 
   constructor(
@@ -131,6 +132,11 @@ export class LossyNetwork {
   /** Conditions for packets from `from` to `to` (replacing the network defaults for that direction). */
   setLink(from: NetworkNode, to: NetworkNode, conditions: LinkConditions): void {
     this.links.set(`${from.name}>${to.name}`, conditions);
+  }
+
+  /** Runs `fn` `ms` from now (a TU that answers later: ringing, a slow database). */
+  later(ms: number, fn: () => void): void {
+    this.actions.push({ at: this.clock.now() + ms, seq: this.seq++, run: fn });
   }
 
   /** Packets sent so far, optionally filtered. */
@@ -186,6 +192,7 @@ export class LossyNetwork {
   private nextDeadline(): number | undefined {
     let next: number | undefined;
     for (const p of this.inFlight) if (next === undefined || p.at < next) next = p.at;
+    for (const a of this.actions) if (next === undefined || a.at < next) next = a.at;
     for (const n of this.nodes) {
       const t = n.layer.pollTimeout();
       if (t !== undefined && (next === undefined || t < next)) next = t;
@@ -193,11 +200,14 @@ export class LossyNetwork {
     return next;
   }
 
-  /** Deliver what is due, then fire due timers, in a fixed order. */
+  /** Deliver what is due, run due TU actions, then fire due timers, in a fixed order. */
   private step(now: number): void {
     const due = this.inFlight.filter((p) => p.at <= now).sort((a, b) => a.at - b.at || a.seq - b.seq);
     this.inFlight = this.inFlight.filter((p) => p.at > now);
     for (const p of due) this.deliver(p);
+    const actions = this.actions.filter((a) => a.at <= now).sort((a, b) => a.at - b.at || a.seq - b.seq);
+    this.actions = this.actions.filter((a) => a.at > now);
+    for (const a of actions) a.run();
     for (const n of this.nodes) n.layer.handleTimeout(now);
   }
 
