@@ -14,7 +14,8 @@
  *   disabled device ............ 403 "Device disabled" (after a correct response only)
  */
 import type { SipRequest, SipResponse } from '../message.js';
-import { createResponse, statelessToTag } from '../response.js';
+import { createResponse } from '../response.js';
+import { responseToTag } from './response-tag.js';
 import type { AuthEvent } from './auth-events.js';
 import type { BruteForceThrottle } from './brute-force-throttle.js';
 import type { AuthHeader, DigestAuthenticator } from './digest-authenticator.js';
@@ -59,5 +60,5 @@ export class AuthGuard {
 }
 
 function refuse(req: SipRequest, status: number, reason: string): SipResponse {
-  return createResponse(req, status, reason, { toTag: statelessToTag(req) });
+  return createResponse(req, status, reason, { toTag: responseToTag(req) });
 }

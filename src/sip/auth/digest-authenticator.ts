@@ -6,9 +6,9 @@
  *
  * Order of checks on credentials addressed to us (see digest-credentials.ts):
  *   1. `uri` must name the Request-URI (RFC 7616 §3.4.6 -> 400; RFC 3261 §22.4)
- *   2. the response digest, computed with the secret, or with a random dummy secret when the
- *      username is unknown, so unknown users cost the same hashing and get the same answer
- *      (no enumeration); compared in constant time
+ *   2. the response digest, computed from the secret's H(A1), or from a random dummy H(A1)
+ *      when the username is unknown, so unknown users cost the same hashing and get the same
+ *      answer (no enumeration); compared in constant time (H(A1), H(A2) cached: one hash)
  *   3. the nonce: ours and younger than the lifetime, else stale=true (RFC 7616 §3.3), which is
  *      no failure because the client has just proven it knows the password
  *   4. the nonce count: higher than any seen with this nonce, else a replay (RFC 7616 §5.5)
@@ -21,11 +21,13 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { authorizations, formatChallenge } from '../headers/auth.js';
 import { SipSyntaxError } from '../errors.js';
 import type { SipRequest, SipResponse } from '../message.js';
-import { createResponse, statelessToTag } from '../response.js';
+import { createResponse } from '../response.js';
+import { responseToTag } from './response-tag.js';
 import { parseUri, requestUri, sipUriEquals } from '../uri.js';
 import type { Clock } from '../../time/clock.js';
-import { computeDigestResponse, type DigestAlgorithm } from './digest-algorithm.js';
+import { digestAlgorithm, qopAuthResponse, sessionHa1, type DigestAlgorithm } from './digest-algorithm.js';
 import { pickCredentials, type DigestCredentials } from './digest-credentials.js';
+import { DigestHashCache } from './digest-hash-cache.js';
 import { NonceCountTracker } from './nonce-count.js';
 import { NonceIssuer } from './nonce.js';
 
@@ -87,10 +89,9 @@ export class DigestAuthenticator {
   private readonly clock: Clock;
   private readonly nonces: NonceIssuer;
   private readonly counts: NonceCountTracker;
-  /** Stands in for the secret of an unknown username: same work, never matches. */
-  private readonly dummySecret = randomBytes(24).toString('base64');
-  /** Opaque value sent in every challenge (see the constructor). */
-  private readonly opaque: string;
+  private readonly hashes: DigestHashCache;
+  /** Each challenge as the text before and after its nonce (formatted once). */
+  private readonly challengeTemplates: Array<[string, string]>;
 
   constructor(opts: DigestAuthenticatorOptions) {
     this.realm = opts.realm;
@@ -102,9 +103,22 @@ export class DigestAuthenticator {
     this.clock = opts.clock;
     this.nonces = new NonceIssuer(opts.nonceKey);
     this.counts = new NonceCountTracker(opts.maxTrackedNonces);
+    this.hashes = new DigestHashCache(this.realm);
     // The opaque carries nothing (the nonce authenticates itself); RFC 7616 §3.3 lets a
     // server send one, and some clients expect it. Fixed per process.
-    this.opaque = randomBytes(12).toString('base64url');
+    const opaque = randomBytes(12).toString('base64url');
+    const NONCE = 'N0NCE';
+    this.challengeTemplates = this.algorithms.map((algorithm) => {
+      const text = formatChallenge('Digest', [
+        ['realm', this.realm],
+        ['nonce', NONCE],
+        ['opaque', opaque],
+        ['algorithm', algorithm],
+        ['qop', 'auth'],
+      ]);
+      const at = text.indexOf(`nonce="${NONCE}"`) + 'nonce="'.length;
+      return [text.slice(0, at), text.slice(at + NONCE.length)];
+    });
   }
 
   /** Checks the request's credentials in `header` (see the file comment for the order). */
@@ -122,11 +136,12 @@ export class DigestAuthenticator {
     const c = pick.credentials;
     if (!sameRequestUri(c.uri, req)) return { kind: 'failed', reason: 'uri-mismatch', username: c.username, status: 400 };
     const account = this.lookup(c.username);
-    if (!this.responseMatches(c, req.method, account?.secret ?? this.dummySecret)) {
+    if (!this.responseMatches(c, req.method, account?.secret)) {
       return { kind: 'failed', reason: account ? 'wrong-password' : 'unknown-user', username: c.username, status: 401 };
     }
     // From here on the client has proven it knows the password (an unknown user cannot get here).
-    const issuedAt = this.nonces.issuedAt(c.nonce);
+    // A nonce with a count record was verified before: its MAC need not be checked again.
+    const issuedAt = this.counts.issuedAt(c.nonce) ?? this.nonces.issuedAt(c.nonce);
     if (issuedAt === undefined || now - issuedAt > this.nonceLifetimeMs || issuedAt > now + this.nonceLifetimeMs) return STALE;
     const verdict = this.counts.accept(c.nonce, c.nc, issuedAt, issuedAt + this.nonceLifetimeMs, now);
     if (verdict === 'forgotten') return STALE;
@@ -137,18 +152,9 @@ export class DigestAuthenticator {
 
   /** WWW-Authenticate / Proxy-Authenticate values: one per algorithm, one fresh nonce shared. */
   challengeValues(now: number, stale = false): string[] {
-    const nonce = this.nonces.issue(now);
-    return this.algorithms.map((algorithm) => {
-      const params: Array<[string, string]> = [
-        ['realm', this.realm],
-        ['nonce', nonce],
-        ['opaque', this.opaque],
-        ['algorithm', algorithm],
-        ['qop', 'auth'],
-      ];
-      if (stale) params.push(['stale', 'true']);
-      return formatChallenge('Digest', params);
-    });
+    const nonce = this.nonces.issue(now); // base64url: nothing to escape inside the quotes
+    const tail = stale ? ', stale=true' : '';
+    return this.challengeTemplates.map(([head, rest]) => head + nonce + rest + tail);
   }
 
   /**
@@ -158,26 +164,20 @@ export class DigestAuthenticator {
    */
   challenge(req: SipRequest, opts: ChallengeOptions = {}): SipResponse {
     const proxy = opts.header === 'Proxy-Authorization';
-    const res = createResponse(req, proxy ? 407 : 401, undefined, { toTag: statelessToTag(req) });
+    const res = createResponse(req, proxy ? 407 : 401, undefined, { toTag: responseToTag(req) });
     for (const v of this.challengeValues(opts.now ?? this.clock.now(), opts.stale)) {
       res.headers.append(proxy ? 'Proxy-Authenticate' : 'WWW-Authenticate', v);
     }
     return res;
   }
 
-  private responseMatches(c: DigestCredentials, method: string, secret: string): boolean {
-    const expected = computeDigestResponse({
-      algorithm: c.algorithm,
-      username: c.username,
-      realm: this.realm,
-      password: secret,
-      method,
-      uri: c.uri,
-      nonce: c.nonce,
-      qop: 'auth',
-      cnonce: c.cnonce,
-      nc: c.ncText,
-    });
+  /** `secret` undefined: an unknown user, checked against a dummy H(A1) at the same cost. */
+  private responseMatches(c: DigestCredentials, method: string, secret: string | undefined): boolean {
+    const info = digestAlgorithm(c.algorithm)!;
+    let ha1 = this.hashes.ha1(info.hash, c.username, secret);
+    if (info.session) ha1 = sessionHa1(info.hash, ha1, c.nonce, c.cnonce);
+    const ha2 = this.hashes.ha2(info.hash, method, c.uri);
+    const expected = qopAuthResponse(info.hash, ha1, c.nonce, c.ncText, c.cnonce, ha2);
     // Both are lower-case hex of the algorithm's length (checked when the credentials were picked).
     return timingSafeEqual(Buffer.from(expected, 'latin1'), Buffer.from(c.response, 'latin1'));
   }

@@ -9,3 +9,4 @@ export * from './digest-credentials.js';
 export * from './nonce-count.js';
 export * from './nonce.js';
 export * from './source-address.js';
+export * from './response-tag.js';

@@ -33,6 +33,11 @@ export class NonceCountTracker {
     return this.records.size;
   }
 
+  /** Issue time of a nonce that has a record (it was verified when the record was made). */
+  issuedAt(nonce: string): number | undefined {
+    return this.records.get(nonce)?.issuedAt;
+  }
+
   /**
    * Records `nc` for `nonce` when it is higher than every count seen for that nonce.
    * `issuedAt` and `expiresAt` come from the (already verified) nonce itself.

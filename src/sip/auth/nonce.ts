@@ -16,6 +16,7 @@
  * fails its MAC; the authenticator then answers a correct response with stale=true, so phones
  * re-authenticate without a failure being counted and without re-prompting (RFC 7616 §3.3).
  */
+import * as crypto from 'node:crypto';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const TIME_BYTES = 6;
@@ -26,14 +27,27 @@ const NONCE_BYTES = SIGNED + MAC_BYTES;
 /** base64url length of NONCE_BYTES bytes (22 bytes -> 30 characters). */
 export const NONCE_LENGTH = Math.ceil((NONCE_BYTES * 4) / 3);
 
+/** SHA-256 block size: HMAC pads the key to it (RFC 2104 §2). */
+const BLOCK = 64;
+const oneShot = (crypto as { hash?: (alg: string, data: Buffer, enc: 'buffer') => Buffer }).hash;
+
 export class NonceIssuer {
   private readonly key: Buffer;
   private sequence: number;
+  /** (K xor ipad) || message, and (K xor opad) || inner hash: HMAC-SHA-256 by two one-shot hashes. */
+  private readonly inner = Buffer.alloc(BLOCK + SIGNED);
+  private readonly outer = Buffer.alloc(BLOCK + 32);
 
   constructor(key: Buffer = randomBytes(32)) {
     if (key.length < 16) throw new RangeError('nonce key must be at least 16 bytes');
     this.key = key;
     this.sequence = randomBytes(4).readUInt32BE(0);
+    const k = key.length > BLOCK ? crypto.createHash('sha256').update(key).digest() : key;
+    for (let i = 0; i < BLOCK; i++) {
+      const b = i < k.length ? k[i]! : 0;
+      this.inner[i] = b ^ 0x36;
+      this.outer[i] = b ^ 0x5c;
+    }
   }
 
   /** A fresh nonce stamped with `now` (epoch ms). */
@@ -60,7 +74,11 @@ export class NonceIssuer {
     return buf.readUIntBE(0, TIME_BYTES);
   }
 
-  private mac(buf: Buffer): Buffer {
-    return createHmac('sha256', this.key).update(buf.subarray(0, SIGNED)).digest();
+  /** HMAC-SHA-256 (RFC 2104) of the signed part of `buf`. */
+  mac(buf: Buffer): Buffer {
+    if (!oneShot) return createHmac('sha256', this.key).update(buf.subarray(0, SIGNED)).digest();
+    buf.copy(this.inner, BLOCK, 0, SIGNED);
+    oneShot('sha256', this.inner, 'buffer').copy(this.outer, BLOCK);
+    return oneShot('sha256', this.outer, 'buffer');
   }
 }

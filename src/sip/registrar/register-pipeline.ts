@@ -10,7 +10,8 @@
  */
 import type { Clock } from '../../time/clock.js';
 import type { SipRequest, SipResponse } from '../message.js';
-import { createResponse, statelessToTag } from '../response.js';
+import { createResponse } from '../response.js';
+import { responseToTag } from '../auth/response-tag.js';
 import type { Flow } from '../transport/flow.js';
 import type { AuthEvent } from '../auth/auth-events.js';
 import { AuthGuard } from '../auth/auth-guard.js';
@@ -80,7 +81,7 @@ export class RegisterPipeline {
   /** One REGISTER: 403 when the source is blocked, 401 until authenticated, then §10.3. */
   handleRegister(req: SipRequest, flow: Flow, now: number = this.clock.now()): RegisterOutcome {
     if (req.method !== 'REGISTER') {
-      const res = createResponse(req, 405, undefined, { toTag: statelessToTag(req) });
+      const res = createResponse(req, 405, undefined, { toTag: responseToTag(req) });
       res.headers.append('Allow', 'REGISTER');
       return { response: res, events: [] };
     }

@@ -28,7 +28,8 @@ import { contacts, formatNameAddr, paths, to } from '../headers/name-addr.js';
 import { supported } from '../headers/option-tags.js';
 import { userAgent } from '../headers/user-agent.js';
 import type { SipRequest, SipResponse } from '../message.js';
-import { createResponse, statelessToTag } from '../response.js';
+import { createResponse } from '../response.js';
+import { responseToTag } from '../auth/response-tag.js';
 import { parseUri, requestUri } from '../uri.js';
 import type { Flow } from '../transport/flow.js';
 import { compareBindings, type BindingRecord, type BindingStore } from './binding-store.js';
@@ -156,7 +157,7 @@ export class Registrar {
 
   /** Step 8: 200 OK with every binding and its remaining time, and a Date (§20.17). */
   private ok(req: SipRequest, now: number, bindings: readonly BindingRecord[], require: string | undefined): SipResponse {
-    const res = createResponse(req, 200, 'OK', { toTag: statelessToTag(req) });
+    const res = createResponse(req, 200, 'OK', { toTag: responseToTag(req) });
     const h = res.headers;
     for (const b of bindings) h.append('Contact', formatBinding(b, now));
     // RFC 3327 §5.3: Path is echoed only to a UA that said it supports it.
@@ -164,8 +165,21 @@ export class Registrar {
     if (pathValues.length && supportsPath(req)) for (const p of pathValues) h.append('Path', p);
     if (require) h.append('Require', require); // RFC 5626 §6
     h.append('Supported', 'path, outbound');
-    h.append('Date', formatSipDate(now));
+    h.append('Date', this.date(now));
     return res;
+  }
+
+  private dateSecond = NaN;
+  private dateText = '';
+
+  /** The Date value (RFC 3261 §20.17), formatted once per second. */
+  private date(now: number): string {
+    const second = Math.floor(now / 1000);
+    if (second !== this.dateSecond) {
+      this.dateSecond = second;
+      this.dateText = formatSipDate(second * 1000);
+    }
+    return this.dateText;
   }
 }
 
@@ -202,7 +216,7 @@ function normalHost(h: string): string {
 }
 
 function refuse(req: SipRequest, status: number, reason: string, headers: ReadonlyArray<[string, string]>): SipResponse {
-  const res = createResponse(req, status, reason, { toTag: statelessToTag(req) });
+  const res = createResponse(req, status, reason, { toTag: responseToTag(req) });
   for (const [name, value] of headers) res.headers.append(name, value);
   return res;
 }

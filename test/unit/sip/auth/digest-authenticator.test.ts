@@ -5,6 +5,8 @@ import * as assert from 'uvu/assert';
 import { DigestAuthenticator, type CredentialLookup } from '../../../../src/sip/auth/digest-authenticator.js';
 import { answerChallenge } from '../../../../src/sip/auth/digest-client.js';
 import { NONCE_LENGTH } from '../../../../src/sip/auth/nonce.js';
+import { responseToTag } from '../../../../src/sip/auth/response-tag.js';
+import { statelessToTag } from '../../../../src/sip/response.js';
 import { parseAuthHeader } from '../../../../src/sip/headers/auth.js';
 import type { SipResponse } from '../../../../src/sip/message.js';
 import { FakeClock } from '../../../support/fake-clock.js';
@@ -87,6 +89,16 @@ test('credentials for an algorithm that was not offered are ignored and challeng
   const { auth } = setup({ algorithms: ['SHA-256'] });
   const ch = challengeFor(auth, 'SHA-256').replace('algorithm=SHA-256', 'algorithm=MD5');
   assert.equal(auth.authenticate(answered(ch)), { kind: 'challenge', stale: false });
+});
+
+test('a secret changed by the operator is in force on the very next request (H(A1) cache)', () => {
+  const accounts: Record<string, { secret: string; enabled: boolean }> = { '1001': { secret: 'old', enabled: true } };
+  const { auth } = setup({ lookup: (u) => accounts[u] });
+  const ch = challengeFor(auth);
+  assert.is(auth.authenticate(answered(ch, '1001', 'old', 1)).kind, 'authenticated');
+  accounts['1001'] = { secret: 'new', enabled: true };
+  assert.is(auth.authenticate(answered(ch, '1001', 'old', 2)).kind, 'failed');
+  assert.is(auth.authenticate(answered(ch, '1001', 'new', 3)).kind, 'authenticated');
 });
 
 test('a wrong password fails with 401 and the username tried', () => {
@@ -245,6 +257,15 @@ test('the method is part of the digest: credentials for REGISTER do not authoriz
   const credentials = answerChallenge(challengeFor(auth), { username: '1001', password: 'secret-1001', method: 'REGISTER', uri: 'sip:pbx.local', nc: 1 });
   const invite = register({ method: 'INVITE', ruri: 'sip:pbx.local', contact: null, authorization: credentials });
   assert.is(auth.authenticate(invite).kind, 'failed');
+});
+
+test('the To tag of challenges is the stateless tag of RFC 3261 §8.2.7: equal for a retransmission', () => {
+  const { auth } = setup();
+  const a = register({ cseq: 7 });
+  assert.is(responseToTag(a), statelessToTag(a));
+  const tagOf = (r: SipResponse) => /;tag=([^;]+)/.exec(r.headers.get('To')!)![1];
+  assert.is(tagOf(auth.challenge(a)), tagOf(auth.challenge(register({ cseq: 7 }))));
+  assert.is.not(tagOf(auth.challenge(a)), tagOf(auth.challenge(register({ cseq: 8 }))));
 });
 
 test.run();
