@@ -48,6 +48,12 @@ export interface PacketRecord {
 
 export type Tu = (event: TransactionEvent, node: NetworkNode) => void;
 
+/** Another sans-IO timer owner the network must drive (a TU's 2xx retransmitter ...). */
+export interface TimerSource {
+  pollTimeout(): number | undefined;
+  handleTimeout(now: number): void;
+}
+
 export class NetworkNode {
   /** Every event of this node's layer, with the time it was polled. */
   readonly events: Array<{ at: number; event: TransactionEvent }> = [];
@@ -113,6 +119,7 @@ export class LossyNetwork {
   private readonly links = new Map<string, LinkConditions>();
   private inFlight: InFlight[] = [];
   private actions: Array<{ at: number; seq: number; run: () => void }> = [];
+  private readonly timerSources: TimerSource[] = [];
   private seq = 0;
 
   constructor(
@@ -132,6 +139,10 @@ export class LossyNetwork {
   /** Conditions for packets from `from` to `to` (replacing the network defaults for that direction). */
   setLink(from: NetworkNode, to: NetworkNode, conditions: LinkConditions): void {
     this.links.set(`${from.name}>${to.name}`, conditions);
+  }
+
+  addTimerSource(source: TimerSource): void {
+    this.timerSources.push(source);
   }
 
   /** Runs `fn` `ms` from now (a TU that answers later: ringing, a slow database). */
@@ -193,8 +204,8 @@ export class LossyNetwork {
     let next: number | undefined;
     for (const p of this.inFlight) if (next === undefined || p.at < next) next = p.at;
     for (const a of this.actions) if (next === undefined || a.at < next) next = a.at;
-    for (const n of this.nodes) {
-      const t = n.layer.pollTimeout();
+    for (const source of [...this.nodes.map((n) => n.layer), ...this.timerSources]) {
+      const t = source.pollTimeout();
       if (t !== undefined && (next === undefined || t < next)) next = t;
     }
     return next;
@@ -209,6 +220,7 @@ export class LossyNetwork {
     this.actions = this.actions.filter((a) => a.at > now);
     for (const a of actions) a.run();
     for (const n of this.nodes) n.layer.handleTimeout(now);
+    for (const source of this.timerSources) source.handleTimeout(now);
   }
 
   private send(from: NetworkNode, data: Buffer, flow: Flow): void {
