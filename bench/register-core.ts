@@ -18,6 +18,7 @@ import { challenges } from '../src/sip/headers/auth.js';
 import type { SipRequest, SipResponse } from '../src/sip/message.js';
 import { parseMessage } from '../src/sip/parser.js';
 import type { BindingStore } from '../src/sip/registrar/binding-store.js';
+import { BufferedBindingStore } from '../src/sip/registrar/buffered-binding-store.js';
 import { MemoryBindingStore } from '../src/sip/registrar/memory-binding-store.js';
 import { RegisterPipeline } from '../src/sip/registrar/register-pipeline.js';
 import { serializeMessage } from '../src/sip/serializer.js';
@@ -69,6 +70,8 @@ interface Setup {
   name: string;
   pipeline: RegisterPipeline;
   close: () => void;
+  /** Write-behind flush, timed with the requests (once per STEP of them). */
+  flush?: () => void;
 }
 
 function pipelineOn(store: BindingStore, lookup: CredentialLookup, algorithms: Array<'MD5' | 'SHA-256'>, now: () => number): RegisterPipeline {
@@ -93,7 +96,7 @@ function memorySetup(algorithm: 'MD5' | 'SHA-256'): Setup {
   return { name: `memory store, ${algorithm}`, pipeline: pipelineOn(new MemoryBindingStore(), memoryLookup, [algorithm], () => clockNow), close: () => {} };
 }
 
-function sqliteSetup(algorithm: 'MD5' | 'SHA-256'): Setup {
+function sqliteStore(): { store: Store; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'softswitch-bench-'));
   const store: Store = openStore(dir);
   store.transaction(() => {
@@ -102,6 +105,23 @@ function sqliteSetup(algorithm: 'MD5' | 'SHA-256'): Setup {
       store.devices.insert({ userId: u.id, ext: ext(i), secret: secret(i), model: null, mac: null, enabled: true }, T0);
     }
   });
+  return { store, dir };
+}
+
+function bufferedSetup(algorithm: 'MD5' | 'SHA-256'): Setup {
+  const { store, dir } = sqliteStore();
+  const buffered = new BufferedBindingStore(store.registrations, (e) => { throw e; });
+  const pipeline = pipelineOn(buffered, (u) => store.devices.findForAuth(u), [algorithm], () => clockNow);
+  return {
+    name: `SQLite write-behind (flush per ${STEP}), ${algorithm}`,
+    pipeline,
+    flush: () => void buffered.flush(),
+    close: () => { store.close(); rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+function sqliteSetup(algorithm: 'MD5' | 'SHA-256'): Setup {
+  const { store, dir } = sqliteStore();
   const pipeline = pipelineOn(store.registrations, (u) => store.devices.findForAuth(u), [algorithm], () => clockNow);
   return { name: `SQLite store, ${algorithm}`, pipeline, close: () => { store.close(); rmSync(dir, { recursive: true, force: true }); } };
 }
@@ -152,7 +172,8 @@ const STEP = 100;
  * Wall and process CPU time per request over `total` requests, prepared STEP at a time
  * outside the timed sections.
  */
-function time(make: (n: number) => Array<{ req: SipRequest; flow: Flow }>, total: number, pipeline: RegisterPipeline, expect: number, sink: SipResponse[]): Sample {
+function time(make: (n: number) => Array<{ req: SipRequest; flow: Flow }>, total: number, s: Setup, expect: number, sink: SipResponse[]): Sample {
+  const pipeline = s.pipeline;
   let wall = 0;
   let cpu = 0;
   for (let done = 0; done < total; done += STEP) {
@@ -163,6 +184,7 @@ function time(make: (n: number) => Array<{ req: SipRequest; flow: Flow }>, total
       clockNow += 1;
       sink[0] = pipeline.handleRegister(req, flow, clockNow).response;
     }
+    s.flush?.();
     wall += Number(process.hrtime.bigint() - t0);
     const c = process.cpuUsage(c0);
     cpu += (c.user + c.system) * 1000;
@@ -183,17 +205,17 @@ function main(): void {
   const rows: Row[] = [];
   const sink: SipResponse[] = [];
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-  const setups = [memorySetup, sqliteSetup].filter((m) => only === undefined || (only === 'memory') === (m === memorySetup));
+  const setups = [memorySetup, sqliteSetup, bufferedSetup].filter((m) => only === undefined || (only === 'memory') === (m === memorySetup));
   for (const make of setups) {
     for (const algorithm of ['MD5', 'SHA-256'] as const) {
       const s = make(algorithm);
       const phones = enrol(s);
-      time((n) => authedBatch(phones, n), BATCH, s.pipeline, 200, sink); // warm-up
+      time((n) => authedBatch(phones, n), BATCH, s, 200, sink); // warm-up
       const authed: Sample[] = [];
       const challenged: Sample[] = [];
       for (let r = 0; r < ROUNDS; r++) {
-        authed.push(time((n) => authedBatch(phones, n), BATCH, s.pipeline, 200, sink));
-        challenged.push(time(plainBatch, BATCH, s.pipeline, 401, sink));
+        authed.push(time((n) => authedBatch(phones, n), BATCH, s, 200, sink));
+        challenged.push(time(plainBatch, BATCH, s, 401, sink));
       }
       rows.push(summarise(`${s.name}: authenticated REGISTER -> 200`, authed));
       rows.push(summarise(`${s.name}: REGISTER without credentials -> 401`, challenged));

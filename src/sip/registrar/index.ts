@@ -6,3 +6,4 @@ export * from './register-pipeline.js';
 export * from './register-refusal.js';
 export * from './registrar.js';
 export * from './requested-contact.js';
+export * from './buffered-binding-store.js';
