@@ -3,7 +3,8 @@
  * in, the response out, bindings changed through the BindingStore in one transaction.
  *
  *   step 1  Request-URI names this PBX: its domain, one of its addresses, or the address
- *           the request arrived on; anything else -> 404 (this registrar forwards nothing)
+ *           the request arrived on (any IP literal when listening on a wildcard address);
+ *           anything else -> 404 (this registrar forwards nothing)
  *   step 2  Require: checked before (request-checks.ts, with `path` and `outbound` supported)
  *   step 3  authentication: done before (AuthGuard); ctx.username is the digest username
  *   step 4  the To AOR's user must be that username -> 403 otherwise
@@ -31,6 +32,7 @@ import type { SipRequest, SipResponse } from '../message.js';
 import { createResponse } from '../response.js';
 import { responseToTag } from '../auth/response-tag.js';
 import { parseUri, requestUri } from '../uri.js';
+import { isIP } from 'node:net';
 import type { Flow } from '../transport/flow.js';
 import { compareBindings, type BindingRecord, type BindingStore } from './binding-store.js';
 import { checkOrder, planContacts, type UpdateRequest } from './binding-update.js';
@@ -150,9 +152,17 @@ export class Registrar {
     if (!this.isOurHost(uri.host, ctx.flow)) throw new RegisterRefusal(404, 'Address-of-record not in this domain');
   }
 
+  /**
+   * Our domain, a configured address or alias, the address the request arrived on, or - when
+   * the transport listens on a wildcard address and so cannot say which of its addresses was
+   * used - any IP literal: a datagram addressed to an IP reached this machine, so it names it
+   * (phones are very often configured with the PBX's IP rather than its domain).
+   */
   private isOurHost(host: string, flow: Flow): boolean {
     const h = normalHost(host);
-    return this.hosts.has(h) || h === normalHost(flow.localAddress);
+    if (this.hosts.has(h)) return true;
+    const local = normalHost(flow.localAddress);
+    return h === local || (WILDCARD.has(local) && isIP(h) !== 0);
   }
 
   /** Step 8: 200 OK with every binding and its remaining time, and a Date (§20.17). */
@@ -209,6 +219,8 @@ function read<T>(fn: () => T, reason: string): T {
     throw err;
   }
 }
+
+const WILDCARD = new Set(['0.0.0.0', '::', '']);
 
 function normalHost(h: string): string {
   const lower = h.toLowerCase();

@@ -8,6 +8,7 @@ import { challenges, parseAuthHeader } from '../../../../src/sip/headers/auth.js
 import type { SipResponse } from '../../../../src/sip/message.js';
 import { MemoryBindingStore } from '../../../../src/sip/registrar/memory-binding-store.js';
 import { RegisterPipeline, type RegisterPipelineOptions } from '../../../../src/sip/registrar/register-pipeline.js';
+import { loadConfig } from '../../../../src/config/load-config.js';
 import { FakeClock } from '../../../support/fake-clock.js';
 import { register, udpFlow, type RegisterSpec } from './register-request.js';
 
@@ -186,6 +187,23 @@ test('a request other than REGISTER is answered 405 with Allow', () => {
   const out = pipeline.handleRegister(register({ method: 'OPTIONS' }), udpFlow());
   assert.is(out.response.status, 405);
   assert.is(out.response.headers.get('Allow'), 'REGISTER');
+});
+
+test('the config sections (auth, security, registrar) pass straight in; defaults offer MD5 first', () => {
+  const config = loadConfig();
+  const pipeline = new RegisterPipeline({
+    domain: config.sip.domain,
+    auth: config.auth,
+    security: config.security,
+    registrar: config.registrar,
+    lookup: (u) => ACCOUNTS[u],
+    store: new MemoryBindingStore(),
+    clock: new FakeClock(),
+  });
+  const res = pipeline.handleRegister(register({ ruri: `sip:${config.sip.domain}` }), udpFlow()).response;
+  assert.equal(res.headers.getAll('WWW-Authenticate').map((v) => parseAuthHeader(v).params.get('algorithm')), ['MD5', 'SHA-256']);
+  assert.is(pipeline.throttle.maxFailures, config.security.maxAuthFailures);
+  assert.is(pipeline.authenticator.nonceLifetimeMs, config.auth.nonceLifetime * 1000);
 });
 
 test.run();

@@ -57,6 +57,15 @@ test('accepts a Request-URI naming the domain, the address the request arrived o
   assert.is(send({ ruri: 'sip:1001@pbx.local', cseq: 6 }).status, 200); // userinfo tolerated
 });
 
+test('on a wildcard-bound transport any IP literal names this PBX, names still must match (RFC 3261 §10.3 step 1)', () => {
+  const { send } = setup();
+  const wildcard: Flow = { ...udpFlow(), localAddress: '0.0.0.0' };
+  assert.is(send({ ruri: 'sip:192.0.2.77', host: '192.0.2.77' }, T, wildcard).status, 200);
+  assert.is(send({ ruri: 'sip:[2001:db8::5]', cseq: 2 }, T, { ...wildcard, localAddress: '::' }).status, 200);
+  assert.is(send({ ruri: 'sip:other.example', cseq: 3 }, T, wildcard).status, 404);
+  assert.is(send({ ruri: 'sip:192.0.2.77', cseq: 4 }, T, udpFlow()).status, 404); // bound to 192.0.2.1
+});
+
 test('answers 404 for a Request-URI of another domain: this registrar forwards nothing (RFC 3261 §10.3 step 1)', () => {
   const { store, send } = setup();
   const res = send({ ruri: 'sip:example.org' });
