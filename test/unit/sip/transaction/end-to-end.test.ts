@@ -143,4 +143,56 @@ test('Timer H: a UAS whose ACKs are all lost gives up after 64*T1 and tells its 
   assert.equal(finals(uac, txs[0]!), [486]);
 });
 
+/** A UAS that rings and never answers by itself; CANCEL gets 200 and, while the INVITE is pending, 487 (RFC 3261 §9.2). */
+function cancellablePair(conditions: LinkConditions & { seed?: number }, rejectAfter?: number) {
+  const p = pair(conditions);
+  const stats = { cancels: 0, cancelledInvites: 0, lateCancels: 0 };
+  p.uas.tu = (e, node) => {
+    if (e.type !== 'request') return;
+    if (e.request.method === 'INVITE') {
+      node.layer.respond(e.tx, createResponse(e.request, 180, undefined, { toTag: 'uas' }));
+      if (rejectAfter !== undefined) p.net.later(rejectAfter, () => node.layer.respond(e.tx, createResponse(e.request, 486, undefined, { toTag: 'uas' })));
+      return;
+    }
+    if (e.request.method !== 'CANCEL') return;
+    stats.cancels++;
+    const invite = node.layer.findInviteForCancel(e.request);
+    node.layer.respond(e.tx, createResponse(e.request, invite ? 200 : 481, undefined, { toTag: 'uas' }));
+    if (invite?.state === 'Proceeding') {
+      stats.cancelledInvites++;
+      node.layer.respond(invite, createResponse(invite.request, 487, undefined, { toTag: 'uas' }));
+    } else if (invite) stats.lateCancels++;
+  };
+  return { ...p, stats };
+}
+
+test('CANCEL of ringing calls over UDP with 30% loss: 200 for each CANCEL, 487 + ACK for each INVITE (RFC 3261 §9.1, §9.2)', () => {
+  const { net, uac, uas, stats } = cancellablePair({ loss: 0.3, delay: [5, 40], seed: 21 });
+  const txs = Array.from({ length: 30 }, (_, i) => uac.layer.sendRequest(request('INVITE', { callId: `c-${i}`, contact: '<sip:a@192.0.2.10>' }), uac.flowTo(uas)));
+  net.runFor(3000);
+  const cancels = txs.map((tx) => uac.layer.cancel(tx, 'SIP;cause=487'));
+  net.runFor(70_000);
+  for (const [i, tx] of txs.entries()) {
+    assert.equal(finals(uac, tx), [487], `INVITE ${i}`);
+    assert.equal(finals(uac, cancels[i]!), [200], `CANCEL ${i}`);
+  }
+  assert.is(stats.cancels, 30, 'CANCEL retransmissions absorbed by their own transactions');
+  assert.is(stats.cancelledInvites, 30);
+  assert.equal(uas.eventsOf('timeout'), [], 'each 487 was ACKed');
+  assert.is(uac.layer.size + uas.layer.size, 0);
+});
+
+test('a CANCEL crossing the final response has no effect on the INVITE (RFC 3261 §9.2)', () => {
+  const { net, uac, uas, stats } = cancellablePair({ delay: 10 }, 1000);
+  const tx = uac.layer.sendRequest(request('INVITE', { contact: '<sip:a@192.0.2.10>' }), uac.flowTo(uas));
+  net.runFor(1012); // the 486 left the UAS at 1010 ms and is on the wire
+  assert.is(tx.state, 'Proceeding');
+  const cancel = uac.layer.cancel(tx);
+  net.runFor(40_000);
+  assert.equal(finals(uac, tx), [486]);
+  assert.equal(finals(uac, cancel), [200]);
+  assert.equal([stats.cancelledInvites, stats.lateCancels], [0, 1]);
+  assert.is(net.packets({ method: 'ACK' }).length, 1);
+});
+
 test.run();
