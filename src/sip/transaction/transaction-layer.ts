@@ -172,6 +172,8 @@ export class TransactionLayer {
   /** Answers a server transaction; throws TransactionStateError for an answer its state forbids. */
   respond(tx: ServerTransaction, res: SipResponse): void {
     const s = this.ownServer(tx);
+    // RFC 4320 §4.1: no provisional response other than 100 to a non-INVITE request.
+    if (!s.isInvite && res.status > 100 && res.status < 200) throw new TypeError(`a non-INVITE request gets no ${res.status} (RFC 4320 §4.1)`);
     const input = res.status < 200 ? 'send 1xx' : res.status < 300 ? 'send 2xx' : 'send 300-699';
     this.serverMachine(s).fire(this.ctx, s, input, res);
   }

@@ -104,7 +104,7 @@ test('a second final response, or a provisional after the final, throws (illegal
   const { probe, tx, req } = setup();
   probe.layer.respond(tx, createResponse(req, 200));
   assert.throws(() => probe.layer.respond(tx, createResponse(req, 500)), (e: unknown) => e instanceof TransactionStateError && /Completed/.test((e as Error).message));
-  assert.throws(() => probe.layer.respond(tx, createResponse(req, 180)), (e: unknown) => e instanceof TransactionStateError);
+  assert.throws(() => probe.layer.respond(tx, createResponse(req, 100)), (e: unknown) => e instanceof TransactionStateError);
   probe.advanceTo(32_000);
   assert.throws(() => probe.layer.respond(tx, createResponse(req, 200)), /Terminated/);
 });
@@ -117,6 +117,12 @@ test('the same branch from another sent-by, or for another method, is another tr
   probe.receive(register('SIP/2.0/UDP 198.51.100.7;branch=z9hG4bKreg1'), udp);
   assert.equal(probe.eventsOf('request').length, 4, 'different host, different method, no port vs :5062');
   assert.is(probe.layer.size, 4);
+});
+
+test('no provisional response other than 100 to a non-INVITE request (RFC 4320 §4.1)', () => {
+  const { probe, tx, req } = setup();
+  assert.throws(() => probe.layer.respond(tx, createResponse(req, 180)), /RFC 4320/);
+  assert.is(tx.state, 'Trying');
 });
 
 test('sent-by hosts compare case-insensitively (RFC 3261 §17.2.3)', () => {
