@@ -46,7 +46,7 @@ export function planContacts(current: readonly BindingRecord[], wanted: readonly
   const upsert: BindingRecord[] = [];
   const written = new Set<string>();
   for (const rc of wanted) {
-    const matches = matching([...result.values()], rc);
+    const matches = matching(result, rc);
     // A binding this very request wrote (two Contacts for one device) is not out of order.
     for (const m of matches) if (!written.has(m.contact)) checkOrder(m, u.callId, u.cseq);
     const granted = Math.min(rc.expires, u.maxExpires);
@@ -72,9 +72,13 @@ export function planContacts(current: readonly BindingRecord[], wanted: readonly
 }
 
 /** Bindings this contact updates: same instance key, or an equal URI (RFC 3261 §10.3 step 7, §19.1.4). */
-function matching(bindings: readonly BindingRecord[], rc: RequestedContact): BindingRecord[] {
+function matching(bindings: ReadonlyMap<string, BindingRecord>, rc: RequestedContact): BindingRecord[] {
   const key = instanceKey(rc.instanceId, rc.regId);
-  return bindings.filter((b) => (key !== undefined && instanceKey(b.instanceId, b.regId) === key) || sameContact(b.contact, rc.uri, rc.parsed));
+  const out: BindingRecord[] = [];
+  for (const b of bindings.values()) {
+    if ((key !== undefined && instanceKey(b.instanceId, b.regId) === key) || sameContact(b.contact, rc.uri, rc.parsed)) out.push(b);
+  }
+  return out;
 }
 
 export function sameContact(stored: string, uri: string, parsed: SipUri): boolean {

@@ -24,7 +24,7 @@ export interface RequestedContact {
 
 /** qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )  (RFC 3261 §25.1) */
 const QVALUE = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/;
-const HANDLED = new Set(['expires', 'q', '+sip.instance', 'reg-id']);
+const REG_ID = /^[1-9]\d{0,9}$/;
 
 export function readContact(c: NameAddr, headerExpires: number | undefined, defaultExpires: number): RequestedContact {
   let parsed;
@@ -35,35 +35,49 @@ export function readContact(c: NameAddr, headerExpires: number | undefined, defa
   }
   // A PBX reaches its phones over SIP only; a tel: or mailto: binding could never be called.
   if (parsed.scheme === 'tel') throw new RegisterRefusal(400, 'Contact must be a SIP or SIPS URI');
-  const p = c.params;
-  const out: RequestedContact = { uri: c.uri, parsed, expires: defaultExpires, otherParams: '' };
-  const exp = p.get('expires');
-  if (exp !== undefined) out.expires = delta(exp);
-  else if (headerExpires !== undefined) out.expires = headerExpires;
-  const q = p.get('q');
-  if (q !== undefined) {
-    if (q === null || !QVALUE.test(q)) throw new RegisterRefusal(400, 'Malformed q in Contact');
-    out.q = Number(q);
+  // One pass over the parameters; every property set up front (one object shape).
+  const out: RequestedContact = {
+    uri: c.uri,
+    parsed,
+    expires: headerExpires ?? defaultExpires,
+    q: undefined,
+    instanceId: undefined,
+    regId: undefined,
+    otherParams: '',
+  };
+  let regId: string | null | undefined;
+  for (const [name, value] of c.params) {
+    switch (name) {
+      case 'expires':
+        out.expires = delta(value);
+        break;
+      case 'q':
+        if (value === null || !QVALUE.test(value)) throw new RegisterRefusal(400, 'Malformed q in Contact');
+        out.q = Number(value);
+        break;
+      case '+sip.instance':
+        out.instanceId = instanceId(value);
+        break;
+      case 'reg-id':
+        regId = value;
+        break;
+      default:
+        out.otherParams += value === null ? `;${name}` : `;${name}=${value}`;
+    }
   }
-  const instance = p.get('+sip.instance');
-  if (instance !== undefined) {
-    const v = instance === null ? '' : unquote(instance);
-    if (v.length < 3 || v[0] !== '<' || v[v.length - 1] !== '>') throw new RegisterRefusal(400, 'Malformed +sip.instance in Contact');
-    out.instanceId = v;
-  }
-  const regId = p.get('reg-id');
   // RFC 5626 §6: reg-id only means something together with +sip.instance; alone it is ignored.
   if (regId !== undefined && out.instanceId !== undefined) {
-    if (regId === null || !/^[1-9]\d{0,9}$/.test(regId) || Number(regId) > 0x7fffffff) {
-      throw new RegisterRefusal(400, 'Malformed reg-id in Contact');
-    }
+    if (regId === null || !REG_ID.test(regId) || Number(regId) > 0x7fffffff) throw new RegisterRefusal(400, 'Malformed reg-id in Contact');
     out.regId = Number(regId);
   }
-  for (const [name, value] of p) {
-    if (HANDLED.has(name) || (name === 'reg-id' && out.regId === undefined)) continue;
-    out.otherParams += value === null ? `;${name}` : `;${name}=${value}`;
-  }
   return out;
+}
+
+/** +sip.instance="<urn:...>" (RFC 5626 §4.1): the value without quotes, angle brackets kept. */
+function instanceId(value: string | null): string {
+  const v = value === null ? '' : unquote(value);
+  if (v.length < 3 || v[0] !== '<' || v[v.length - 1] !== '>') throw new RegisterRefusal(400, 'Malformed +sip.instance in Contact');
+  return v;
 }
 
 function delta(v: string | null): number {
