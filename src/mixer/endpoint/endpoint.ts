@@ -140,6 +140,14 @@ export class Endpoint {
     else if (this.remote) this.outbound.send(this.socket, this.sendPayloadType, payload, this.sendStep, this.remote.port, this.remote.address);
   }
 
+  /** Send one RFC 4733 event payload with the event's timestamp (needs a negotiated telephone-event). */
+  sendEvent(payload: Uint8Array, ts: number, marker: boolean): void {
+    const pt = this.telephoneEventPt;
+    if (pt === undefined) return;
+    if (this.connected) this.outbound.sendEvent(this.socket, pt, payload, ts, marker);
+    else if (this.remote) this.outbound.sendEvent(this.socket, pt, payload, ts, marker, this.remote.port, this.remote.address);
+  }
+
   /** Send a whole packet already rewritten for this stream (relay). */
   forward(msg: Buffer, payloadType: number, seq: number, ts: number, marker: boolean): void {
     if (this.connected) this.outbound.forward(this.socket, msg, payloadType, seq, ts, marker);

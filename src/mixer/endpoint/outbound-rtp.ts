@@ -85,6 +85,26 @@ export class OutboundRtp {
     this.bytesSent += msg.length;
   }
 
+  /**
+   * An RFC 4733 event packet: our next sequence number, but the event's own timestamp (the
+   * event's start, §2.5.1.1), which does not move the media timestamp. Sent whole
+   * (a 12-byte header and the 4-byte event, copied into one reused buffer).
+   */
+  sendEvent(socket: Socket, payloadType: number, payload: Uint8Array, ts: number, marker: boolean, remotePort?: number, remoteAddress?: string): void {
+    const pkt = Buffer.alloc(RTP_HEADER_SIZE + payload.length); // events are rare: a few per second at most
+    pkt[0] = 0x80;
+    pkt[1] = (marker ? 0x80 : 0) | payloadType;
+    pkt.writeUInt16BE(this.seq, 2);
+    pkt.writeUInt32BE(ts >>> 0, 4);
+    pkt.writeUInt32BE(this.ssrc, 8);
+    pkt.set(payload, RTP_HEADER_SIZE);
+    this.seq = (this.seq + 1) & 0xffff;
+    if (remotePort === undefined) socket.send(pkt);
+    else socket.send(pkt, remotePort, remoteAddress);
+    this.packetsSent++;
+    this.bytesSent += pkt.length;
+  }
+
   /** The next sequence number and timestamp this stream would use (a relay anchors on them). */
   get nextSequence(): number {
     return this.seq;

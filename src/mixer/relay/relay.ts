@@ -18,6 +18,8 @@ import { Pulled } from '../endpoint/inbound-audio.js';
 import type { RtpPacketView } from '../../rtp/packet.js';
 
 class Direction {
+  private eventInTs = -1;
+  private eventOutTs = 0;
   private seqOffset = -1;
   private tsOffset = 0;
   private resampler: Resampler | undefined;
@@ -39,6 +41,19 @@ class Direction {
       this.tsOffset = (this.to.outbound.nextTimestamp - v.timestamp) >>> 0;
     }
     this.to.forward(msg, payloadType, (v.sequence + this.seqOffset) & 0xffff, (v.timestamp + this.tsOffset) >>> 0, v.marker);
+  }
+
+  /**
+   * Forward an RFC 4733 event out of band: our sequence number, and an event timestamp
+   * mapped once per event (all packets of one event share the start timestamp, §2.5.1.1).
+   */
+  forwardEvent(msg: Buffer, v: RtpPacketView): void {
+    if (this.to.telephoneEventPt === undefined || !this.to.canSend) return;
+    if (v.timestamp !== this.eventInTs) {
+      this.eventInTs = v.timestamp;
+      this.eventOutTs = this.to.outbound.nextTimestamp;
+    }
+    this.to.sendEvent(msg.subarray(v.payloadOffset, v.payloadOffset + v.payloadLength), this.eventOutTs, v.marker);
   }
 
   /** Transcode: one frame per tick. */
@@ -84,12 +99,12 @@ export class Relay {
       a.onRtp = (msg, v) => this.ab.forward(msg, v, b.sendPayloadType);
       b.onRtp = (msg, v) => this.ba.forward(msg, v, a.sendPayloadType);
     }
-    const events = (from: Endpoint, to: Endpoint, dir: Direction) => (msg: Buffer, v: RtpPacketView) => {
+    const events = (from: Endpoint, dir: Direction) => (msg: Buffer, v: RtpPacketView) => {
       onDigitPacket(from, msg, v);
-      if (to.telephoneEventPt !== undefined) dir.forward(msg, v, to.telephoneEventPt);
+      dir.forwardEvent(msg, v);
     };
-    a.onTelephoneEvent = events(a, b, this.ab);
-    b.onTelephoneEvent = events(b, a, this.ba);
+    a.onTelephoneEvent = events(a, this.ab);
+    b.onTelephoneEvent = events(b, this.ba);
   }
 
   /** Transcoding relays run on the tick; pass-through ones have nothing to do. */

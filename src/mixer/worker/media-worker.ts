@@ -7,7 +7,8 @@
 import type { EndpointStats, Request, ResultMap, WorkerInit, WorkerMessage, WorkerStats } from '../channel/protocol.js';
 import { TickLoop, monotonicMs } from '../clock/tick-loop.js';
 import { Endpoint, type EndpointOptions } from '../endpoint/endpoint.js';
-import { TelephoneEventReader } from '../endpoint/telephone-event-reader.js';
+import { DtmfReceiver } from '../../rtp/dtmf/dtmf-receiver.js';
+import { DtmfSender } from '../../rtp/dtmf/dtmf-sender.js';
 import { SoftLimiter } from '../mix/soft-limiter.js';
 import { MUSIC_RATE, MusicChannel } from '../play/music-channel.js';
 import { PromptCursor } from '../play/prompt-cursor.js';
@@ -38,7 +39,9 @@ export class MediaWorker {
   private readonly rooms = new Map<string, Room>();
   private readonly roomOf = new Map<string, Room>();
   private readonly players = new Map<string, EndpointPlayer>();
-  private readonly digits = new Map<string, TelephoneEventReader>();
+  private readonly digits = new Map<string, DtmfReceiver>();
+  private readonly dtmfOut = new Map<string, DtmfSender>();
+  private readonly eventBuf = new Uint8Array(4);
   private readonly music = new Map<string, MusicChannel>();
   private readonly prompts = new PromptLibrary();
   private readonly limiter = new SoftLimiter();
@@ -105,8 +108,13 @@ export class MediaWorker {
       return null;
     },
     'endpoint.stats': (r) => this.endpoint(r.endpointId).stats(),
-    'dtmf.send': () => {
-      throw new RequestError('unsupported', 'dtmf.send waits for src/rtp/dtmf (DtmfSender), not landed yet');
+    'dtmf.send': (r) => {
+      const ep = this.endpoint(r.endpointId);
+      if (ep.telephoneEventPt === undefined) throw new RequestError('no-telephone-event', `${ep.id} negotiated no telephone-event`);
+      let sender = this.dtmfOut.get(ep.id);
+      if (!sender) this.dtmfOut.set(ep.id, (sender = new DtmfSender({ clockRate: ep.sendCodec.rtpClockRate, tickMs: this.init.tickMs })));
+      sender.send(r.digits, r.durationMs);
+      return null;
     },
     'relay.connect': (r) => {
       const a = this.endpoint(r.a);
@@ -238,6 +246,7 @@ export class MediaWorker {
       if (done?.playbackId) this.emit({ event: 'playback.finished', playbackId: done.playbackId, reason: 'done' });
       if (pl.idle) this.players.delete(id);
     }
+    this.digitsTick();
     if (tick % 50 === 0) this.everySecond(tick);
     this.adjustPhases();
   };
@@ -270,11 +279,29 @@ export class MediaWorker {
     }
   }
 
+  /** RFC 4733 in: one DtmfReceiver per endpoint that ever sent an event. */
   private onDigitPacket(ep: Endpoint, msg: Buffer, v: RtpPacketView): void {
-    let reader = this.digits.get(ep.id);
-    if (!reader) this.digits.set(ep.id, (reader = new TelephoneEventReader()));
-    const d = reader.read(msg.subarray(v.payloadOffset, v.payloadOffset + v.payloadLength), v.timestamp, ep.sendCodec.rtpClockRate);
-    if (d) this.emit({ event: 'dtmf', endpointId: ep.id, digit: d.digit, durationMs: d.durationMs });
+    let rx = this.digits.get(ep.id);
+    if (!rx) this.digits.set(ep.id, (rx = new DtmfReceiver(ep.sendCodec.rtpClockRate)));
+    const d = rx.push(v.timestamp, msg.subarray(v.payloadOffset, v.payloadOffset + v.payloadLength), performance.now());
+    if (d && d.digit) this.emit({ event: 'dtmf', endpointId: ep.id, digit: d.digit, durationMs: d.durationMs });
+  }
+
+  /** Per tick: digits whose end packets were all lost time out; queued digits go out (RFC 4733). */
+  private digitsTick(): void {
+    if (this.digits.size > 0) {
+      const now = performance.now();
+      for (const [id, rx] of this.digits) {
+        const d = rx.poll(now);
+        if (d && d.digit) this.emit({ event: 'dtmf', endpointId: id, digit: d.digit, durationMs: d.durationMs });
+      }
+    }
+    for (const [id, tx] of this.dtmfOut) {
+      const ep = this.endpoints.get(id);
+      const pkt = ep ? tx.poll(ep.outbound.nextTimestamp, this.eventBuf) : null;
+      if (ep && pkt) ep.sendEvent(this.eventBuf.subarray(0, pkt.length), pkt.timestamp, pkt.marker);
+      if (!ep || !tx.busy) this.dtmfOut.delete(id);
+    }
   }
 
   private playTone(room: Room, kind: 'join' | 'leave'): void {
@@ -302,6 +329,7 @@ export class MediaWorker {
     }
     this.players.delete(ep.id);
     this.digits.delete(ep.id);
+    this.dtmfOut.delete(ep.id);
   }
 
   private unrelay(endpointId: string): void {
