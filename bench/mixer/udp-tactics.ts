@@ -1,7 +1,10 @@
 /**
  * Micro-benchmark of the UDP tactics the engine could use, to choose by measurement:
- * send to an address vs on a connected socket, one buffer vs a [header, payload] gather
- * list, with and without a callback; and the cost of receiving through 'message'.
+ *  - sending: to an address vs on a connected socket, one buffer vs a [header, payload]
+ *    gather list, from one socket vs from one socket per endpoint;
+ *  - receiving through 'message': on one socket vs one socket per endpoint.
+ * The other side of each case runs in a child process so only one side is measured.
+ * CPU is this process's user+system time per packet (process.cpuUsage).
  *
  *   node dist/bench/mixer/udp-tactics.js [packets]
  */
@@ -10,11 +13,12 @@ import { once } from 'node:events';
 import { fork } from 'node:child_process';
 
 const PACKETS = Number(process.argv[2] ?? 100_000);
-const PORT_BASE = 39_900;
+const SINK_BASE = 39_800;
+const RECV_BASE = 36_000;
 
-function cpuMs(): number {
+function cpuUs(): number {
   const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
+  return u.user + u.system;
 }
 
 async function bound(port: number): Promise<Socket> {
@@ -24,71 +28,83 @@ async function bound(port: number): Promise<Socket> {
   return s;
 }
 
-async function sendCase(name: string, connected: boolean, gather: boolean, receivers: Socket[]): Promise<void> {
-  const tx = await bound(0);
+const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+async function sendCase(name: string, sockets: number, connected: boolean, gather: boolean): Promise<void> {
+  const tx: Socket[] = [];
+  for (let i = 0; i < sockets; i++) {
+    const s = await bound(0);
+    if (connected) {
+      s.connect(SINK_BASE + (i % 8) * 2, '127.0.0.1');
+      await once(s, 'connect');
+    }
+    tx.push(s);
+  }
   const hdr = Buffer.alloc(12, 0x80);
   const payload = Buffer.alloc(160, 0xff);
   const whole = Buffer.alloc(172, 0xff);
-  const ports = receivers.map((r) => r.address().port);
-  if (connected) {
-    tx.connect(ports[0]!, '127.0.0.1');
-    await once(tx, 'connect');
-  }
   const list = [hdr, payload];
-  const c0 = cpuMs();
-  const t0 = performance.now();
+  const c0 = cpuUs();
   for (let i = 0; i < PACKETS; i++) {
-    // Pace in bursts of 1000 so receivers can drain and the send buffer never fills.
-    if (i % 1000 === 999) await new Promise((r) => setImmediate(r));
-    if (connected) tx.send(gather ? list : whole);
-    else tx.send(gather ? list : whole, ports[i % ports.length]!, '127.0.0.1');
+    if (i % 1000 === 999) await yieldNow(); // bursts of 1000, like a tick
+    const s = tx[i % sockets]!;
+    const msg = gather ? list : whole;
+    if (connected) s.send(msg);
+    else s.send(msg, SINK_BASE + (i % 8) * 2, '127.0.0.1');
   }
-  const c1 = cpuMs();
-  const t1 = performance.now();
-  console.log(`${name.padEnd(40)} ${(((c1 - c0) * 1000) / PACKETS).toFixed(2)} us CPU/packet  ${(PACKETS / ((t1 - t0) / 1000) / 1000).toFixed(0)} kpps`);
-  tx.close();
+  report(name, cpuUs() - c0, PACKETS);
+  for (const s of tx) s.close();
 }
 
-async function receiveCase(receivers: Socket[]): Promise<void> {
+async function receiveCase(sockets: number): Promise<void> {
+  const rx: Socket[] = [];
   let got = 0;
-  for (const r of receivers) r.on('message', () => got++);
+  for (let i = 0; i < sockets; i++) {
+    const s = await bound(RECV_BASE + i * 2);
+    s.on('message', () => got++);
+    rx.push(s);
+  }
+  const c0 = cpuUs();
+  const child = fork(process.argv[1]!, [String(PACKETS), 'send-to', String(sockets)]);
+  await once(child, 'exit');
+  report(`receive, ${sockets} socket(s)`, cpuUs() - c0, got);
+  for (const s of rx) s.close();
+}
+
+function report(name: string, us: number, packets: number): void {
+  console.log(`${name.padEnd(48)} ${(us / packets).toFixed(2).padStart(6)} us CPU/packet  (${packets} packets)`);
+}
+
+/** Child roles: a sink that drains 8 ports, or a sender of bursts of 1000 to N ports. */
+async function child(role: string, arg: number): Promise<void> {
+  if (role === 'sink') {
+    for (let i = 0; i < 8; i++) (await bound(SINK_BASE + i * 2)).on('message', () => undefined);
+    process.send?.('ready');
+    return;
+  }
   const tx = await bound(0);
-  const whole = Buffer.alloc(172, 0xff);
-  const ports = receivers.map((r) => r.address().port);
-  // Measure the receive side by CPU of this process minus the known send cost is unreliable;
-  // instead the sender runs in the same loop and we report combined send+receive per packet.
-  const c0 = cpuMs();
-  for (let i = 0; i < PACKETS; i++) {
-    if (i % 500 === 499) await new Promise((r) => setImmediate(r));
-    tx.send(whole, ports[i % ports.length]!, '127.0.0.1');
+  const pkt = Buffer.alloc(172, 1);
+  for (let sent = 0; sent < PACKETS; ) {
+    for (let i = 0; i < 1000 && sent < PACKETS; i++, sent++) tx.send(pkt, RECV_BASE + (sent % arg) * 2, '127.0.0.1');
+    await new Promise((r) => setTimeout(r, 20));
   }
   await new Promise((r) => setTimeout(r, 200));
-  const c1 = cpuMs();
-  console.log(`${'send+receive via on(message)'.padEnd(40)} ${(((c1 - c0) * 1000) / PACKETS).toFixed(2)} us CPU/packet  received ${got}/${PACKETS}`);
-  tx.close();
-}
-
-/** Receivers live in a child process so the send cases measure sending only. */
-async function sinkProcess(): Promise<void> {
-  for (let i = 0; i < 8; i++) (await bound(PORT_BASE + 100 + i * 2)).on('message', () => undefined);
-  process.send?.('ready');
+  process.exit(0);
 }
 
 async function main(): Promise<void> {
-  if (process.argv[3] === 'sink') return sinkProcess();
+  if (process.argv[3]) return child(process.argv[3], Number(process.argv[4]));
   const sink = fork(process.argv[1]!, [String(PACKETS), 'sink']);
   await once(sink, 'message');
-  const remote = Array.from({ length: 8 }, (_, i) => ({ address: () => ({ port: PORT_BASE + 100 + i * 2 }) }) as unknown as Socket);
-  await sendCase('unconnected, one buffer', false, false, remote);
-  await sendCase('unconnected, [header, payload]', false, true, remote);
-  await sendCase('connected, one buffer', true, false, remote);
-  await sendCase('connected, [header, payload]', true, true, remote);
+  await sendCase('send to address, one buffer, 1 socket', 1, false, false);
+  await sendCase('send to address, [header, payload], 1 socket', 1, false, true);
+  await sendCase('send connected, one buffer, 1 socket', 1, true, false);
+  await sendCase('send connected, [header, payload], 1 socket', 1, true, true);
+  await sendCase('send connected, [header, payload], 1000 sockets', 1000, true, true);
+  await sendCase('send to address, [header, payload], 1000 sockets', 1000, false, true);
   sink.kill();
-  const receivers: Socket[] = [];
-  for (let i = 0; i < 8; i++) receivers.push(await bound(PORT_BASE + i * 2));
-  for (const r of receivers) r.removeAllListeners('message');
-  await receiveCase(receivers);
-  for (const r of receivers) r.close();
+  await receiveCase(1);
+  await receiveCase(1000);
 }
 
 void main();

@@ -1,21 +1,27 @@
 /**
  * The send half of an endpoint: our SSRC, sequence number and timestamp (RFC 3550 §5.1),
- * and a gather-send of `[12-byte header, shared payload]`, so a payload encoded once for a
- * whole room is never copied per listener. Two header buffers alternate tick by tick: a
- * send that the kernel could not take at once is queued by Node with a reference to the
- * buffers, and the next tick must not overwrite a header still waiting in that queue.
+ * and the send itself. A payload encoded once for a whole room is copied behind a fresh
+ * 12-byte header into this endpoint's own packet buffer and sent as one Buffer: measured
+ * by bench/mixer/udp-tactics.ts, copying 160 bytes is cheaper than Node's handling of a
+ * `[header, payload]` gather list (about 0.35 us per packet less), so the "zero-copy"
+ * gather send loses here. Two packet buffers alternate tick by tick: a send the kernel
+ * could not take at once is queued by Node with a reference to the buffer, and the next
+ * tick must not overwrite a packet still waiting in that queue.
  */
 import { randomInt } from 'node:crypto';
 import type { Socket } from 'node:dgram';
 import { RTP_HEADER_SIZE } from '../../rtp/packet.js';
 
+const MAX_PACKET = 1500;
+
 export class OutboundRtp {
   readonly ssrc: number;
   private seq: number;
   private ts: number;
-  private readonly headers = [Buffer.alloc(RTP_HEADER_SIZE), Buffer.alloc(RTP_HEADER_SIZE)];
+  private readonly packets = [Buffer.alloc(MAX_PACKET), Buffer.alloc(MAX_PACKET)];
+  /** Views of `packets` cut to the last length sent from each (no allocation for fixed-size codecs). */
+  private readonly views = [this.packets[0]!.subarray(0, 0), this.packets[1]!.subarray(0, 0)];
   private flip = 0;
-  private readonly list: Buffer[] = [this.headers[0]!, this.headers[0]!];
   /** Set when the next packet starts a talkspurt (RFC 3551 §4.1 marker bit). */
   private mark = true;
   packetsSent = 0;
@@ -34,12 +40,13 @@ export class OutboundRtp {
   }
 
   /**
-   * Send `payload` (the whole Buffer) with a fresh header, then advance by `step`.
+   * Send `payload` (the whole Buffer) behind a fresh header, then advance by `step`.
    * `remotePort`/`remoteAddress` undefined: the socket is connected.
    */
-  send(socket: Socket, payloadType: number, payload: Buffer, step: number, remotePort?: number, remoteAddress?: string): void {
-    const h = this.headers[this.flip]!;
+  send(socket: Socket, payloadType: number, payload: Uint8Array, step: number, remotePort?: number, remoteAddress?: string): void {
+    const g = this.flip;
     this.flip ^= 1;
+    const h = this.packets[g]!;
     h[0] = 0x80;
     h[1] = (this.mark ? 0x80 : 0) | payloadType;
     h[2] = this.seq >>> 8;
@@ -54,17 +61,18 @@ export class OutboundRtp {
     h[9] = (ssrc >>> 16) & 0xff;
     h[10] = (ssrc >>> 8) & 0xff;
     h[11] = ssrc & 0xff;
+    h.set(payload, RTP_HEADER_SIZE);
+    const len = RTP_HEADER_SIZE + payload.length;
+    let pkt = this.views[g]!;
+    if (pkt.length !== len) this.views[g] = pkt = h.subarray(0, len);
     this.mark = false;
     this.seq = (this.seq + 1) & 0xffff;
     this.ts = (ts + step) >>> 0;
-    const list = this.list;
-    list[0] = h;
-    list[1] = payload;
     // No callback: Node then sends synchronously when the kernel takes the datagram.
-    if (remotePort === undefined) socket.send(list);
-    else socket.send(list, remotePort, remoteAddress);
+    if (remotePort === undefined) socket.send(pkt);
+    else socket.send(pkt, remotePort, remoteAddress);
     this.packetsSent++;
-    this.bytesSent += RTP_HEADER_SIZE + payload.length;
+    this.bytesSent += len;
   }
 
   /**

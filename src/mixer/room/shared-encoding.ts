@@ -4,9 +4,10 @@
  * The room's mix (for everyone who is not a talker), its silence (for the deafened) and a
  * music channel each are one SharedEncoding. `begin` hands it this tick's PCM at the
  * source rate; `payloadFor(codec)` resamples once per target rate and encodes once per
- * codec, lazily, only for codecs some listener actually uses this tick. The payloads are
- * Buffers that the listeners' gather-sends reference without copying; two generations
- * alternate so a send still queued from the previous tick is never overwritten.
+ * codec, lazily, only for codecs some listener actually uses this tick. Each listener's
+ * send copies the payload behind its own header (outbound-rtp.ts says why that beats a
+ * gather send); two payload generations alternate all the same, so a caller that keeps a
+ * payload across one tick boundary still reads what was encoded for its tick.
  */
 import type { AudioCodec, AudioEncoder } from '../../rtp/codec/codec.js';
 import { Resampler } from '../../dsp/resampler.js';
