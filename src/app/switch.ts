@@ -1,11 +1,102 @@
-// Placeholder until the SIP stack is wired in (being written now); `softswitch start` calls this.
+/**
+ * The running switch: opens the store, starts the SIP stack on every configured transport
+ * and routes requests to the services. `softswitch start` calls `startSwitch` and `stop()`
+ * on SIGINT/SIGTERM; nothing is lost on stop (bindings are flushed, the store closed).
+ */
+import { readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import type { Config } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
+import { SipStack } from '../sip/stack/sip-stack.js';
+import { openStore } from '../store/store.js';
+import { systemClock, type Clock } from '../time/clock.js';
+import { RegistrationService } from './registration/registration-service.js';
+import { RequestRouter } from './request-router.js';
 
 export interface RunningSwitch {
+  /** Ports actually listened on, per transport. */
+  readonly ports: Partial<Record<'udp' | 'tcp' | 'tls' | 'ws' | 'wss', number>>;
   stop(): Promise<void>;
 }
 
-export async function startSwitch(opts: { config: unknown; logger: Logger }): Promise<RunningSwitch> {
-  opts.logger.info({ event: 'switch.started' }, 'softswitch started (no SIP stack wired yet)');
-  return { stop: async () => {} };
+export interface StartSwitchOptions {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+}
+
+const WILDCARD = new Set(['0.0.0.0', '::', '']);
+
+export async function startSwitch(opts: StartSwitchOptions): Promise<RunningSwitch> {
+  const { config, logger } = opts;
+  const clock = opts.clock ?? systemClock;
+  const sip = config.sip;
+  const store = openStore(config.data);
+  const advertisedHost = sip.externalAddress ?? (WILDCARD.has(sip.listen) ? primaryAddress() : sip.listen);
+
+  const stack = new SipStack({
+    transports: {
+      address: sip.listen,
+      port: sip.port,
+      wsPort: sip.wsPort,
+      ...(sip.tls
+        ? { tls: { port: sip.tlsPort, cert: readFileSync(sip.tls.cert), key: readFileSync(sip.tls.key) }, wssPort: sip.wssPort }
+        : {}),
+    },
+    clock,
+    logger: logger.child({ component: 'sip' }),
+    advertisedHost,
+    server: sip.userAgent,
+  });
+  const registrations = new RegistrationService({
+    config,
+    store,
+    clock,
+    logger,
+    localAddresses: localAddresses(sip.listen, advertisedHost, sip.externalAddress),
+  });
+  const router = new RequestRouter(stack, registrations, logger.child({ component: 'router' }));
+
+  registrations.start();
+  try {
+    await stack.start(router);
+  } catch (err) {
+    registrations.stop();
+    store.close();
+    throw err;
+  }
+  const ports = stack.ports();
+  logger.info(
+    { event: 'switch.started', ports, domain: sip.domain, advertised: advertisedHost, data: config.data },
+    `softswitch ready: SIP ${Object.entries(ports).map(([p, n]) => `${p.toUpperCase()} ${n}`).join(', ')} for ${sip.domain}`,
+  );
+
+  let stopped = false;
+  return {
+    ports,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await stack.stop();
+      registrations.stop();
+      store.close();
+    },
+  };
+}
+
+/** The first non-internal IPv4 address: what a phone on the LAN can reach us at. */
+function primaryAddress(): string {
+  for (const list of Object.values(networkInterfaces()))
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  return '127.0.0.1';
+}
+
+/** Every host that names this PBX in a Request-URI or To besides sip.domain. */
+function localAddresses(listen: string, advertised: string, external?: string): string[] {
+  const out = new Set<string>([advertised]);
+  if (external) out.add(external);
+  if (WILDCARD.has(listen)) {
+    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) out.add(a.address);
+  } else out.add(listen);
+  return [...out];
 }

@@ -23,6 +23,7 @@ import { SipSyntaxError } from '../errors.js';
 import type { SipRequest, SipResponse } from '../message.js';
 import { createResponse } from '../response.js';
 import { responseToTag } from './response-tag.js';
+import type { LocalHosts } from '../local-hosts.js';
 import { parseUri, requestUri, sipUriEquals } from '../uri.js';
 import type { Clock } from '../../time/clock.js';
 import { digestAlgorithm, qopAuthResponse, sessionHa1, type DigestAlgorithm } from './digest-algorithm.js';
@@ -61,6 +62,12 @@ export interface DigestAuthenticatorOptions {
   nonceKey?: Buffer;
   /** Cap on nonce-count records (see nonce-count.ts). Default 65536. */
   maxTrackedNonces?: number;
+  /**
+   * Hosts that name this PBX. With them, a digest-uri that names the same user at another of
+   * our names than the Request-URI is accepted (SIPp and several phones put the server's
+   * address in `uri` while the Request-URI carries the domain: both name the same resource).
+   */
+  localHosts?: LocalHosts;
 }
 
 export interface AuthenticateOptions {
@@ -90,6 +97,7 @@ export class DigestAuthenticator {
   private readonly nonces: NonceIssuer;
   private readonly counts: NonceCountTracker;
   private readonly hashes: DigestHashCache;
+  private readonly localHosts: LocalHosts | undefined;
   /** Each challenge as the text before and after its nonce (formatted once). */
   private readonly challengeTemplates: Array<[string, string]>;
 
@@ -104,6 +112,7 @@ export class DigestAuthenticator {
     this.nonces = new NonceIssuer(opts.nonceKey);
     this.counts = new NonceCountTracker(opts.maxTrackedNonces);
     this.hashes = new DigestHashCache(this.realm);
+    this.localHosts = opts.localHosts;
     // The opaque carries nothing (the nonce authenticates itself); RFC 7616 §3.3 lets a
     // server send one, and some clients expect it. Fixed per process.
     const opaque = randomBytes(12).toString('base64url');
@@ -134,7 +143,7 @@ export class DigestAuthenticator {
     if (pick.kind === 'none') return CHALLENGE;
     if (pick.kind === 'malformed') return { kind: 'failed', reason: 'malformed', username: pick.username, status: 400 };
     const c = pick.credentials;
-    if (!sameRequestUri(c.uri, req)) return { kind: 'failed', reason: 'uri-mismatch', username: c.username, status: 400 };
+    if (!sameRequestUri(c.uri, req, this.localHosts)) return { kind: 'failed', reason: 'uri-mismatch', username: c.username, status: 400 };
     const account = this.lookup(c.username);
     if (!this.responseMatches(c, req.method, account?.secret)) {
       return { kind: 'failed', reason: account ? 'wrong-password' : 'unknown-user', username: c.username, status: 401 };
@@ -183,14 +192,18 @@ export class DigestAuthenticator {
   }
 }
 
-/** RFC 7616 §3.4.6 / RFC 3261 §22.4: the digest-uri names the Request-URI (URI equality, §19.1.4). */
-function sameRequestUri(digestUri: string, req: SipRequest): boolean {
+/**
+ * RFC 7616 §3.4.6 / RFC 3261 §22.4: the digest-uri must name the resource of the Request-URI:
+ * equal URIs (§19.1.4), or - given our local hosts - the same user at two names of this PBX.
+ */
+function sameRequestUri(digestUri: string, req: SipRequest, local: LocalHosts | undefined): boolean {
   if (digestUri === req.uri) return true;
   try {
     const a = parseUri(digestUri);
     const b = requestUri(req);
     if (a.scheme === 'tel' || b.scheme === 'tel') return false;
-    return sipUriEquals(a, b);
+    if (sipUriEquals(a, b)) return true;
+    return local !== undefined && a.user === b.user && local.includes(a.host) && local.includes(b.host);
   } catch {
     return false;
   }

@@ -18,6 +18,7 @@ import { AuthGuard } from '../auth/auth-guard.js';
 import { BruteForceThrottle, type ThrottleOptions } from '../auth/brute-force-throttle.js';
 import { DigestAuthenticator, type CredentialLookup } from '../auth/digest-authenticator.js';
 import type { BindingStore } from './binding-store.js';
+import { LocalHosts } from '../local-hosts.js';
 import { Registrar } from './registrar.js';
 
 export interface RegisterPipelineOptions {
@@ -66,6 +67,7 @@ export class RegisterPipeline {
       ...(opts.nonceKey ? { nonceKey: opts.nonceKey } : {}),
       lookup: opts.lookup,
       clock: opts.clock,
+      localHosts: new LocalHosts(opts.domain, opts.localAddresses),
     });
     this.throttle = new BruteForceThrottle(opts.security);
     this.guard = new AuthGuard(this.authenticator, this.throttle);

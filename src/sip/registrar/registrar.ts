@@ -32,7 +32,7 @@ import type { SipRequest, SipResponse } from '../message.js';
 import { createResponse } from '../response.js';
 import { responseToTag } from '../auth/response-tag.js';
 import { parseUri, requestUri } from '../uri.js';
-import { isIP } from 'node:net';
+import { LocalHosts } from '../local-hosts.js';
 import type { Flow } from '../transport/flow.js';
 import { compareBindings, type BindingRecord, type BindingStore } from './binding-store.js';
 import { checkOrder, planContacts, type UpdateRequest } from './binding-update.js';
@@ -65,11 +65,11 @@ export interface RegisterContext {
 }
 
 export class Registrar {
-  private readonly hosts: Set<string>;
+  private readonly hosts: LocalHosts;
   private readonly maxContacts: number;
 
   constructor(private readonly opts: RegistrarOptions) {
-    this.hosts = new Set([opts.domain, ...(opts.localAddresses ?? [])].map(normalHost));
+    this.hosts = new LocalHosts(opts.domain, opts.localAddresses);
     this.maxContacts = opts.maxContactsPerAor ?? 10;
   }
 
@@ -152,17 +152,9 @@ export class Registrar {
     if (!this.isOurHost(uri.host, ctx.flow)) throw new RegisterRefusal(404, 'Address-of-record not in this domain');
   }
 
-  /**
-   * Our domain, a configured address or alias, the address the request arrived on, or - when
-   * the transport listens on a wildcard address and so cannot say which of its addresses was
-   * used - any IP literal: a datagram addressed to an IP reached this machine, so it names it
-   * (phones are very often configured with the PBX's IP rather than its domain).
-   */
+  /** Step 1 / step 5: see local-hosts.ts for what names this PBX. */
   private isOurHost(host: string, flow: Flow): boolean {
-    const h = normalHost(host);
-    if (this.hosts.has(h)) return true;
-    const local = normalHost(flow.localAddress);
-    return h === local || (WILDCARD.has(local) && isIP(h) !== 0);
+    return this.hosts.includes(host, flow.localAddress);
   }
 
   /** Step 8: 200 OK with every binding and its remaining time, and a Date (§20.17). */
@@ -220,12 +212,6 @@ function read<T>(fn: () => T, reason: string): T {
   }
 }
 
-const WILDCARD = new Set(['0.0.0.0', '::', '']);
-
-function normalHost(h: string): string {
-  const lower = h.toLowerCase();
-  return lower.charCodeAt(0) === 91 && lower.endsWith(']') ? lower.slice(1, -1) : lower;
-}
 
 function refuse(req: SipRequest, status: number, reason: string, headers: ReadonlyArray<[string, string]>): SipResponse {
   const res = createResponse(req, status, reason, { toTag: responseToTag(req) });

@@ -22,7 +22,7 @@ function fakeSwitch(h: CliHarness) {
     startSwitch: async ({ config }) => {
       seen.config = config as Config;
       seen.order.push('started');
-      return { stop: async () => void ((seen.stopped = true), seen.order.push('stopped')) } satisfies RunningSwitch;
+      return { ports: { udp: 5060 }, stop: async () => void ((seen.stopped = true), seen.order.push('stopped')) } satisfies RunningSwitch;
     },
     waitForStopSignal: () =>
       new Promise<string>((resolve) => {

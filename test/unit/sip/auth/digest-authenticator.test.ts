@@ -10,6 +10,7 @@ import { statelessToTag } from '../../../../src/sip/response.js';
 import { parseAuthHeader } from '../../../../src/sip/headers/auth.js';
 import type { SipResponse } from '../../../../src/sip/message.js';
 import { FakeClock } from '../../../support/fake-clock.js';
+import { LocalHosts } from '../../../../src/sip/local-hosts.js';
 import { parsedRequest } from '../vectors.js';
 import { register } from '../registrar/register-request.js';
 
@@ -266,6 +267,17 @@ test('the To tag of challenges is the stateless tag of RFC 3261 §8.2.7: equal f
   const tagOf = (r: SipResponse) => /;tag=([^;]+)/.exec(r.headers.get('To')!)![1];
   assert.is(tagOf(auth.challenge(a)), tagOf(auth.challenge(register({ cseq: 7 }))));
   assert.is.not(tagOf(auth.challenge(a)), tagOf(auth.challenge(register({ cseq: 8 }))));
+});
+
+test('a digest uri naming the same user at another name of this PBX is the same resource (RFC 7616 §3.4.6, SIPp and many phones use the server address)', () => {
+  const { auth } = setup({ localHosts: new LocalHosts('pbx.local', ['192.0.2.10']) });
+  const byAddress = answerChallenge(challengeFor(auth), { username: '1001', password: 'secret-1001', method: 'REGISTER', uri: 'sip:192.0.2.10:5060', nc: 1 });
+  assert.is(auth.authenticate(register({ authorization: byAddress })).kind, 'authenticated');
+  // Another host that is not ours, or another user at ours, is still a mismatch.
+  const foreign = answerChallenge(challengeFor(auth), { username: '1001', password: 'secret-1001', method: 'REGISTER', uri: 'sip:198.51.100.1', nc: 1 });
+  assert.is(auth.authenticate(register({ authorization: foreign })).kind, 'failed');
+  const otherUser = answerChallenge(challengeFor(auth), { username: '1001', password: 'secret-1001', method: 'REGISTER', uri: 'sip:1002@192.0.2.10', nc: 1 });
+  assert.is(auth.authenticate(register({ authorization: otherUser })).kind, 'failed');
 });
 
 test.run();
