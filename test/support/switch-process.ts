@@ -4,6 +4,7 @@
  * against the same config. Interop tests use it; nothing here fakes the switch.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,12 +126,35 @@ export async function startSwitchProcess(extra: Record<string, unknown> = {}, op
     alive: () => !exited,
   };
   try {
-    await waitForLog((l) => l.event === 'switch.started', 20_000);
+    await waitReady(sipPort, () => exited, () => stderr);
   } catch (err) {
     child.kill('SIGKILL');
     throw err;
   }
   return sw;
+}
+
+/** Ready means answering SIP: OPTIONS over UDP until a response comes (any log level works). */
+async function waitReady(port: number, exited: () => boolean, stderr: () => string): Promise<void> {
+  const sock = createSocket('udp4');
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+  const local = sock.address().port;
+  let answered = false;
+  sock.on('message', () => (answered = true));
+  try {
+    for (let i = 0; i < 200 && !answered; i++) {
+      if (exited()) throw new Error(`switch exited: ${stderr().trim()}`);
+      const ping =
+        `OPTIONS sip:127.0.0.1:${port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bKready${i}\r\n` +
+        `From: <sip:probe@127.0.0.1>;tag=r${i}\r\nTo: <sip:127.0.0.1:${port}>\r\nCall-ID: ready-${local}-${i}\r\n` +
+        `CSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n`;
+      sock.send(ping, port, '127.0.0.1');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (!answered) throw new Error(`switch did not answer OPTIONS within 20 s: ${stderr().trim()}`);
+  } finally {
+    sock.close();
+  }
 }
 
 /** utime + stime of a process in seconds (Linux /proc/<pid>/stat fields 14 and 15). */
