@@ -3,8 +3,9 @@
  * `get` per request, no cache, so a change made by the CLI is seen by the very next
  * request of the running switch.
  */
+import { decodeAuthAlgorithms, encodeAuthAlgorithms } from './auth-algorithms-column.js';
 import type { SqliteDatabase } from './database.js';
-import type { DeviceAuth, DeviceRecord } from './records.js';
+import type { AuthAlgorithm, DeviceAuth, DeviceRecord } from './records.js';
 
 interface DeviceRow {
   id: number;
@@ -15,6 +16,7 @@ interface DeviceRow {
   mac: string | null;
   enabled: number;
   is_primary: number;
+  auth_algorithms: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -26,9 +28,11 @@ export interface NewDevice {
   model: string | null;
   mac: string | null;
   enabled: boolean;
+  /** Default `null`: the configured `auth.algorithms`. */
+  authAlgorithms?: AuthAlgorithm[] | null;
 }
 
-export type DeviceChanges = Partial<Pick<DeviceRecord, 'userId' | 'secret' | 'model' | 'mac' | 'enabled'>>;
+export type DeviceChanges = Partial<Pick<DeviceRecord, 'userId' | 'secret' | 'model' | 'mac' | 'enabled' | 'authAlgorithms'>>;
 
 export interface DeviceRepository {
   insert(device: NewDevice, now: number): DeviceRecord;
@@ -47,7 +51,7 @@ export interface DeviceRepository {
   clearPrimary(deviceId: number, now: number): void;
 }
 
-const COLUMNS = 'd.id, d.user_id, d.ext, d.secret, d.model, d.mac, d.enabled, d.is_primary, d.created_at, d.updated_at';
+const COLUMNS = 'd.id, d.user_id, d.ext, d.secret, d.model, d.mac, d.enabled, d.is_primary, d.auth_algorithms, d.created_at, d.updated_at';
 const ORDER = 'd.is_primary DESC, length(d.ext), d.ext';
 
 function toRecord(row: DeviceRow): DeviceRecord {
@@ -60,17 +64,21 @@ function toRecord(row: DeviceRow): DeviceRecord {
     mac: row.mac,
     enabled: row.enabled === 1,
     primary: row.is_primary === 1,
+    authAlgorithms: decodeAuthAlgorithms(row.auth_algorithms),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
 
 export function createDeviceRepository(db: SqliteDatabase): DeviceRepository {
-  const insert = db.prepare<[number, string, string, string | null, string | null, number, number, number]>(
-    'INSERT INTO devices (user_id, ext, secret, model, mac, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  const insert = db.prepare<[number, string, string, string | null, string | null, number, string | null, number, number]>(
+    'INSERT INTO devices (user_id, ext, secret, model, mac, enabled, auth_algorithms, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const update = db.prepare<{ id: number; user_id: number; secret: string; model: string | null; mac: string | null; enabled: number; now: number }>(
-    'UPDATE devices SET user_id = @user_id, secret = @secret, model = @model, mac = @mac, enabled = @enabled, updated_at = @now WHERE id = @id',
+  const update = db.prepare<{
+    id: number; user_id: number; secret: string; model: string | null; mac: string | null; enabled: number; auth_algorithms: string | null; now: number;
+  }>(
+    'UPDATE devices SET user_id = @user_id, secret = @secret, model = @model, mac = @mac, enabled = @enabled, ' +
+      'auth_algorithms = @auth_algorithms, updated_at = @now WHERE id = @id',
   );
   const remove = db.prepare<[number]>('DELETE FROM devices WHERE id = ?');
   const byExt = db.prepare<[string], DeviceRow>(`SELECT ${COLUMNS} FROM devices d WHERE d.ext = ?`);
@@ -80,8 +88,9 @@ export function createDeviceRepository(db: SqliteDatabase): DeviceRepository {
     `SELECT ${COLUMNS} FROM devices d JOIN users u ON u.id = d.user_id ORDER BY length(u.ext), u.ext, ${ORDER}`,
   );
   const primary = db.prepare<[number], DeviceRow>(`SELECT ${COLUMNS} FROM devices d WHERE d.user_id = ? AND d.is_primary = 1`);
-  const forAuth = db.prepare<[string], { ext: string; secret: string; enabled: number; userId: number; userExt: string }>(
-    'SELECT d.ext, d.secret, d.enabled, d.user_id AS userId, u.ext AS userExt FROM devices d JOIN users u ON u.id = d.user_id WHERE d.ext = ?',
+  const forAuth = db.prepare<[string], { ext: string; secret: string; enabled: number; userId: number; userExt: string; authAlgorithms: string | null }>(
+    'SELECT d.ext, d.secret, d.enabled, d.user_id AS userId, u.ext AS userExt, d.auth_algorithms AS authAlgorithms ' +
+      'FROM devices d JOIN users u ON u.id = d.user_id WHERE d.ext = ?',
   );
   const unmarkOthers = db.prepare<[number, number, number]>(
     'UPDATE devices SET is_primary = 0, updated_at = ? WHERE user_id = (SELECT user_id FROM devices WHERE id = ?) AND is_primary = 1 AND id <> ?',
@@ -101,14 +110,18 @@ export function createDeviceRepository(db: SqliteDatabase): DeviceRepository {
 
   return {
     insert(device, now) {
-      const { lastInsertRowid } = insert.run(device.userId, device.ext, device.secret, device.model, device.mac, device.enabled ? 1 : 0, now, now);
+      const algorithms = encodeAuthAlgorithms(device.authAlgorithms ?? null);
+      const { lastInsertRowid } = insert.run(device.userId, device.ext, device.secret, device.model, device.mac, device.enabled ? 1 : 0, algorithms, now, now);
       return findById(Number(lastInsertRowid))!;
     },
     update(id, changes, now) {
       const current = findById(id);
       if (!current) throw new Error(`no device with id ${id}`);
       const next = { ...current, ...changes };
-      update.run({ id, user_id: next.userId, secret: next.secret, model: next.model, mac: next.mac, enabled: next.enabled ? 1 : 0, now });
+      update.run({
+        id, user_id: next.userId, secret: next.secret, model: next.model, mac: next.mac, enabled: next.enabled ? 1 : 0,
+        auth_algorithms: encodeAuthAlgorithms(next.authAlgorithms), now,
+      });
     },
     remove: (id) => remove.run(id).changes > 0,
     findByExt(ext) {
@@ -119,7 +132,10 @@ export function createDeviceRepository(db: SqliteDatabase): DeviceRepository {
     findForAuth(ext) {
       const row = forAuth.get(ext);
       if (!row) return undefined;
-      return { ext: row.ext, secret: row.secret, enabled: row.enabled === 1, userId: row.userId, userExt: row.userExt };
+      return {
+        ext: row.ext, secret: row.secret, enabled: row.enabled === 1, userId: row.userId, userExt: row.userExt,
+        authAlgorithms: decodeAuthAlgorithms(row.authAlgorithms),
+      };
     },
     listByUser: (userId) => byUser.all(userId).map(toRecord),
     list: () => all.all().map(toRecord),

@@ -67,6 +67,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX registrations_by_expiry ON registrations(expires_at);
     `,
   },
+  {
+    version: 2,
+    description: 'per-device digest algorithms; contact parameters of bindings',
+    sql: `
+      -- Digest algorithms offered to this device, comma-separated in challenge order
+      -- ('MD5', 'SHA-256,MD5'); NULL = the configured default (auth.algorithms). For phones
+      -- that give up when any challenge names SHA-256 (RFC 8760, RFC 7616 §3.7).
+      ALTER TABLE devices ADD COLUMN auth_algorithms TEXT;
+      -- Contact header parameters the registrar does not interpret, as written
+      -- (';+sip.ice;unknownparam'), echoed in the 200 (RFC 3840, RFC 4475 §3.3.12).
+      ALTER TABLE registrations ADD COLUMN contact_params TEXT;
+    `,
+  },
 ];
 
 /** The newest schema this code knows. */

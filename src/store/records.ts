@@ -1,5 +1,8 @@
 /** What the store returns for users and devices: plain rows, absent values as `null`. */
 
+/** A Digest algorithm a device can be challenged with (RFC 8760 §2.1; the -sess variants follow their base). */
+export type AuthAlgorithm = 'MD5' | 'SHA-256';
+
 export interface UserRecord {
   id: number;
   /** Main extension: the number others dial to reach the user. */
@@ -24,6 +27,12 @@ export interface DeviceRecord {
   mac: string | null;
   enabled: boolean;
   primary: boolean;
+  /**
+   * Digest algorithms offered to this device, one challenge each, in this order; `null` = the
+   * configured default (`auth.algorithms`). For phones that give up as soon as any challenge
+   * names SHA-256 (libre before 2024, older pjsip).
+   */
+  authAlgorithms: AuthAlgorithm[] | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -36,4 +45,6 @@ export interface DeviceAuth {
   userId: number;
   /** The owning user's main extension. */
   userExt: string;
+  /** See DeviceRecord.authAlgorithms; `null` = the configured default. */
+  authAlgorithms: AuthAlgorithm[] | null;
 }

@@ -35,6 +35,11 @@ export interface BindingRecord {
   userAgent?: string;
   /** Epoch ms. */
   updatedAt: number;
+  /**
+   * Other Contact header parameters as written (`;+sip.ice;unknownparam`), echoed in the
+   * 200 OK (RFC 3840 feature tags, RFC 4475 §3.3.12).
+   */
+  contactParams?: string;
 }
 
 export type LiveBinding = BindingRecord & { userExt: string; userName: string };

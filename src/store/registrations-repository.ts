@@ -19,6 +19,7 @@ interface BindingRow {
   local_port: number;
   connection_id: number | null;
   user_agent: string | null;
+  contact_params: string | null;
   updated_at: number;
 }
 
@@ -26,7 +27,7 @@ type LiveRow = BindingRow & { user_ext: string; user_name: string };
 
 const COLUMNS =
   'r.aor, r.contact, r.instance_id, r.reg_id, r.call_id, r.cseq, r.expires_at, r.q, r.path, r.protocol, ' +
-  'r.remote_address, r.remote_port, r.local_address, r.local_port, r.connection_id, r.user_agent, r.updated_at';
+  'r.remote_address, r.remote_port, r.local_address, r.local_port, r.connection_id, r.user_agent, r.contact_params, r.updated_at';
 const ORDER = 'coalesce(r.q, 1.0) DESC, r.updated_at DESC';
 
 function toRecord(row: BindingRow): BindingRecord {
@@ -51,6 +52,7 @@ function toRecord(row: BindingRow): BindingRecord {
   if (row.q !== null) b.q = row.q;
   if (row.connection_id !== null) b.flow.connectionId = row.connection_id;
   if (row.user_agent !== null) b.userAgent = row.user_agent;
+  if (row.contact_params !== null) b.contactParams = row.contact_params;
   return b;
 }
 
@@ -72,6 +74,7 @@ function toRow(b: BindingRecord): BindingRow {
     local_port: b.flow.localPort,
     connection_id: b.flow.connectionId ?? null,
     user_agent: b.userAgent ?? null,
+    contact_params: b.contactParams ?? null,
     updated_at: b.updatedAt,
   };
 }
@@ -83,15 +86,15 @@ function isForeignKeyFailure(err: unknown): boolean {
 export function createRegistrationRepository(db: SqliteDatabase): RegistrationStore {
   const upsert = db.prepare<BindingRow>(`
     INSERT INTO registrations (aor, contact, instance_id, reg_id, call_id, cseq, expires_at, q, path, protocol,
-      remote_address, remote_port, local_address, local_port, connection_id, user_agent, updated_at)
+      remote_address, remote_port, local_address, local_port, connection_id, user_agent, contact_params, updated_at)
     VALUES (@aor, @contact, @instance_id, @reg_id, @call_id, @cseq, @expires_at, @q, @path, @protocol,
-      @remote_address, @remote_port, @local_address, @local_port, @connection_id, @user_agent, @updated_at)
+      @remote_address, @remote_port, @local_address, @local_port, @connection_id, @user_agent, @contact_params, @updated_at)
     ON CONFLICT (aor, contact) DO UPDATE SET
       instance_id = excluded.instance_id, reg_id = excluded.reg_id, call_id = excluded.call_id, cseq = excluded.cseq,
       expires_at = excluded.expires_at, q = excluded.q, path = excluded.path, protocol = excluded.protocol,
       remote_address = excluded.remote_address, remote_port = excluded.remote_port, local_address = excluded.local_address,
       local_port = excluded.local_port, connection_id = excluded.connection_id, user_agent = excluded.user_agent,
-      updated_at = excluded.updated_at`);
+      contact_params = excluded.contact_params, updated_at = excluded.updated_at`);
   const bindings = db.prepare<[string, number], BindingRow>(
     `SELECT ${COLUMNS} FROM registrations r WHERE r.aor = ? AND r.expires_at > ? ORDER BY ${ORDER}`,
   );

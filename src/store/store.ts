@@ -56,6 +56,6 @@ export function openStore(dataDir: string): Store {
 
 export type { UserRepository, NewUser, UserChanges } from './users-repository.js';
 export type { DeviceRepository, NewDevice, DeviceChanges } from './devices-repository.js';
-export type { UserRecord, DeviceRecord, DeviceAuth } from './records.js';
+export type { UserRecord, DeviceRecord, DeviceAuth, AuthAlgorithm } from './records.js';
 export type { ResolvedNumber } from './number-resolver.js';
 export type { BindingRecord, BindingFlow, BindingProtocol, LiveBinding, RegistrationStore } from './registration-store.js';

@@ -30,8 +30,8 @@ export interface BindingRecord {
   updatedAt: number;
   /**
    * Other Contact header parameters as written (`;+sip.ice;unknownparam`), echoed in the
-   * 200 OK (RFC 3840 feature tags, RFC 4475 §3.3.12). Optional: a store without a column for
-   * it (the SQLite one today) drops it and only these parameters are then not echoed.
+   * 200 OK (RFC 3840 feature tags, RFC 4475 §3.3.12). Absent when there are none; the SQLite
+   * store keeps it in `registrations.contact_params`.
    */
   contactParams?: string;
 }

@@ -16,11 +16,11 @@ function seeded(dir = tempDir()): Store {
   return store;
 }
 
-test('findForAuth returns secret, enabled flag, user id and the user main extension', () => {
+test('findForAuth returns secret, enabled flag, user id, the user main extension and the digest algorithms (null = default)', () => {
   const store = seeded();
   const alice = store.users.findByExt('1001')!;
-  assert.equal(store.devices.findForAuth('1001'), { ext: '1001', secret: 'desk-secret', enabled: true, userId: alice.id, userExt: '1001' });
-  assert.equal(store.devices.findForAuth('1002'), { ext: '1002', secret: 'dect-secret', enabled: false, userId: alice.id, userExt: '1001' });
+  assert.equal(store.devices.findForAuth('1001'), { ext: '1001', secret: 'desk-secret', enabled: true, userId: alice.id, userExt: '1001', authAlgorithms: null });
+  assert.equal(store.devices.findForAuth('1002'), { ext: '1002', secret: 'dect-secret', enabled: false, userId: alice.id, userExt: '1001', authAlgorithms: null });
   assert.is(store.devices.findForAuth('9999'), undefined);
   store.close();
 });

@@ -40,12 +40,25 @@ test('upsert stores every field and reads it back unchanged, optional ones inclu
     path: ['<sip:edge1.example.com;lr>', '<sip:edge2.example.com;lr>'],
     flow: { protocol: 'tls', remoteAddress: '2001:db8::10', remotePort: 41234, localAddress: '2001:db8::1', localPort: 5061, connectionId: 42 },
     userAgent: 'Yealink SIP-T54W 96.86.0.70',
+    contactParams: ';+sip.ice;unknownparam;video',
   });
   store.registrations.upsert(full);
   const minimal = binding('1002', 'sip:1002@192.0.2.11');
   store.registrations.upsert(minimal);
   assert.equal(store.registrations.bindings('1001', T), [full]);
   assert.equal(store.registrations.bindings('1002', T), [minimal]);
+  store.close();
+});
+
+test('contact parameters round-trip, and a refresh without them clears them (RFC 4475 §3.3.12 cparam01)', () => {
+  const store = seeded();
+  store.registrations.upsert(binding('1001', 'sip:+19725552222@gw1.example.net', { contactParams: ';unknownparam' }));
+  assert.is(store.registrations.bindings('1001', T)[0]!.contactParams, ';unknownparam');
+  assert.is(store.registrations.live(T)[0]!.contactParams, ';unknownparam');
+  store.registrations.upsert(binding('1001', 'sip:+19725552222@gw1.example.net', { cseq: 2 }));
+  const [refreshed] = store.registrations.bindings('1001', T);
+  assert.is(refreshed!.cseq, 2);
+  assert.not.ok('contactParams' in refreshed!, 'absent, not undefined: the record keeps its shape');
   store.close();
 });
 

@@ -5,7 +5,8 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../../src/store/store.js';
-import { migrate, SCHEMA_VERSION, type Migration } from '../../../src/store/migrations.js';
+import { MIGRATIONS, migrate, SCHEMA_VERSION, type Migration } from '../../../src/store/migrations.js';
+import { openDatabase } from '../../../src/store/database.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'softswitch-store-'));
 
@@ -36,6 +37,24 @@ test('applies every migration once and records it in schema_version', () => {
   const rows = again.db.prepare('SELECT version FROM schema_version ORDER BY version').all() as Array<{ version: number }>;
   assert.equal(rows.map((r) => r.version), Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
   again.close();
+});
+
+test('migration 2 upgrades a version-1 database in place: rows kept, auth_algorithms and contact_params NULL', () => {
+  const dir = tempDir();
+  const v1 = openDatabase(dir);
+  assert.is(migrate(v1, MIGRATIONS.slice(0, 1)), 1);
+  v1.exec(`INSERT INTO users (id, ext, name, created_at, updated_at) VALUES (1, '1001', 'Alice', 0, 0);
+    INSERT INTO devices (id, user_id, ext, secret, created_at, updated_at) VALUES (1, 1, '1001', 'desk-secret', 0, 0);
+    INSERT INTO registrations (aor, contact, call_id, cseq, expires_at, protocol, remote_address, remote_port, local_address, local_port, updated_at)
+      VALUES ('1001', 'sip:1001@192.0.2.10', 'c1', 1, 9999999999999, 'udp', '192.0.2.10', 5060, '192.0.2.1', 5060, 0);`);
+  v1.close();
+  const store = openStore(dir);
+  assert.is(store.schemaVersion, 2);
+  assert.equal(store.devices.findForAuth('1001'), { ext: '1001', secret: 'desk-secret', enabled: true, userId: 1, userExt: '1001', authAlgorithms: null });
+  const [b] = store.registrations.bindings('1001', 0);
+  assert.is(b!.contact, 'sip:1001@192.0.2.10');
+  assert.is(b!.contactParams, undefined);
+  store.close();
 });
 
 test('refuses a database written by a newer softswitch', () => {

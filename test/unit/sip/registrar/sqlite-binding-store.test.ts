@@ -6,10 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { answerChallenge } from '../../../../src/sip/auth/digest-client.js';
+import { parseNameAddrList } from '../../../../src/sip/headers/name-addr.js';
 import type { BindingStore } from '../../../../src/sip/registrar/binding-store.js';
 import { RegisterPipeline } from '../../../../src/sip/registrar/register-pipeline.js';
+import { Registrar } from '../../../../src/sip/registrar/registrar.js';
 import { openStore } from '../../../../src/store/store.js';
 import { FakeClock } from '../../../support/fake-clock.js';
+import { parsedRequest } from '../vectors.js';
 import { register, udpFlow } from './register-request.js';
 
 const T = 1_700_000_000_000;
@@ -56,6 +59,39 @@ test('store.registrations passes as BindingStore, and a REGISTER exchange writes
     const gone = pipeline.handleRegister(register({ cseq: 4, contact: '*', expires: 0, authorization: auth(4) }), udpFlow());
     assert.is(gone.response.status, 200);
     assert.equal(store.registrations.bindings('1001', clock.now()), []);
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('cparam01 on the SQLite store: ;unknownparam is stored as a contact parameter and echoed, also when read back later (RFC 4475 §3.3.12)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'softswitch-registrar-'));
+  const store = openStore(dir);
+  try {
+    const user = store.users.insert({ ext: 'watson', name: 'Watson', callerId: null, mobile: null }, T);
+    store.devices.insert({ userId: user.id, ext: 'watson', secret: 'pw-watson', model: null, mac: null, enabled: true }, T);
+    const registrar = new Registrar({ domain: 'example.com', minExpires: 60, maxExpires: 3600, defaultExpires: 3600, store: store.registrations });
+    const echoed = (res: ReturnType<Registrar['register']>) => {
+      assert.is(res.status, 200);
+      const [c] = parseNameAddrList(res.headers.get('Contact')!);
+      assert.is(c!.uri, 'sip:+19725552222@gw1.example.net');
+      assert.ok(c!.params.has('unknownparam'), `no ;unknownparam in ${res.headers.get('Contact')}`);
+    };
+    echoed(registrar.register(parsedRequest('semantic', 'cparam01'), { username: 'watson', flow: udpFlow(), now: T }));
+    const row = store.db.prepare<[], { contact: string; contact_params: string | null }>('SELECT contact, contact_params FROM registrations').get()!;
+    assert.equal(row, { contact: 'sip:+19725552222@gw1.example.net', contact_params: ';unknownparam' });
+    // A query (no Contact) answered from what SQLite holds, by a registrar that never saw the
+    // first request (a restarted switch): the parameter is still echoed.
+    const query = parsedRequest('semantic', 'cparam01');
+    query.headers.remove('Contact');
+    const reopened = openStore(dir);
+    try {
+      const restarted = new Registrar({ domain: 'example.com', minExpires: 60, maxExpires: 3600, defaultExpires: 3600, store: reopened.registrations });
+      echoed(restarted.register(query, { username: 'watson', flow: udpFlow(), now: T + 1000 }));
+    } finally {
+      reopened.close();
+    }
   } finally {
     store.close();
     rmSync(dir, { recursive: true, force: true });
