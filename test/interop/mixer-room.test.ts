@@ -234,4 +234,39 @@ test('relay: two legs with the same codec pass packets through with our own SSRC
   }
 });
 
+test('a worker that dies ends only its own calls: the relay on the other worker keeps flowing, a replacement takes new calls', async () => {
+  const engine = await MediaEngine.start({ workers: 2, rtpPorts: PORTS });
+  const events: EngineEvent[] = [];
+  engine.on('event', (e: EngineEvent) => events.push(e));
+  const peers = [new Peer(440), new Peer(620), new Peer(830), new Peer(1000)];
+  try {
+    for (const p of peers) await p.bind();
+    const ports: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await engine.createEndpoint({ endpointId: `e${i}`, payloads, remote: { address: '127.0.0.1', port: peers[i]!.socket.address().port }, worker: i < 2 ? 0 : 1 });
+      ports.push(r.localPort);
+    }
+    await engine.relay('e0', 'e1');
+    await engine.relay('e2', 'e3');
+    peers.forEach((p, i) => p.start(ports[i]!));
+    await sleep(300);
+    await engine.crashWorker(0).catch(() => undefined);
+    await sleep(300);
+    const lost = events.find((e) => e.event === 'worker.lost') as Extract<EngineEvent, { event: 'worker.lost' }> | undefined;
+    assert.ok(lost, 'worker.lost emitted');
+    assert.is(lost!.worker, 0);
+    assert.equal(lost!.endpoints.sort(), ['e0', 'e1']);
+    peers[3]!.recording = true;
+    await sleep(600);
+    peers[3]!.recording = false;
+    assert.ok(peers[3]!.level(830) > -30, 'the relay on the surviving worker still carries audio');
+    assert.ok(events.some((e) => e.event === 'worker.restarted' && e.worker === 0));
+    const again = await engine.createEndpoint({ endpointId: 'fresh', payloads, worker: 0, remote: { address: '127.0.0.1', port: peers[0]!.socket.address().port } });
+    assert.ok(again.localPort > 0, 'the replacement worker takes new endpoints');
+  } finally {
+    for (const p of peers) p.stop();
+    await engine.close();
+  }
+});
+
 test.run();
