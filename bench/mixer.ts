@@ -12,13 +12,14 @@
  * Prints a table, writes bench/results/mixer-<codec>-w<W>.json and .svg.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { Command } from 'commander';
 import { MediaEngine } from '../src/mixer/channel/media-engine.js';
 import type { CodecName } from '../src/rtp/codec/codec.js';
 import type { WorkerStats } from '../src/mixer/channel/protocol.js';
 import { renderChart } from './mixer/chart.js';
+import { LATENESS_BUCKETS_MS } from '../src/mixer/clock/tick-schedule.js';
 import type { FromGenerator, GeneratorReport, LoadPlan } from './mixer/protocol.js';
 
 const CODECS: Record<string, { name: CodecName; pt: number }> = {
@@ -45,6 +46,8 @@ interface StepResult {
   lateTicks: number;
   lateTickPct: number;
   maxLateMs: number;
+  /** 99th percentile of tick lateness over the window (upper bound of its histogram bucket), ms. */
+  lateP99Ms: number | string;
   spanLate: number;
   lostToEngine: number;
   lostFromEngine: number;
@@ -58,6 +61,9 @@ interface StepResult {
   listenersHearingAll: number;
   talkersHearingSelf: number;
   generatorCpuPct: number;
+  /** The whole machine over the window (% of one core) and what was neither engine nor generator. */
+  machineCpuPct: number;
+  othersCpuPct: number;
   loadAvg: number[];
   /** What each talker heard: dBov of every talker tone in its stream (its own should be absent). */
   talkerStreams: number[][];
@@ -93,11 +99,15 @@ async function runStep(n: number, o: Options): Promise<StepResult> {
     await sleep(o.warmup * 1000);
     const before = await engine.workerStats();
     const cpu0 = process.cpuUsage();
+    const m0 = machineJiffies();
     const t0 = performance.now();
     gen.send({ type: 'measure' });
     await sleep(o.duration * 1000);
     const cpu = process.cpuUsage(cpu0);
+    const m1 = machineJiffies();
     const wall = performance.now() - t0;
+    // Whole machine busy time over the window, in % of one core (2 cores = 200 %).
+    const machinePct = ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100 * availableParallelism();
     const after = await engine.workerStats();
     gen.send({ type: 'report' });
     const rep = ((await message(gen, 'report')) as Extract<FromGenerator, { type: 'report' }>).report;
@@ -105,7 +115,10 @@ async function runStep(n: number, o: Options): Promise<StepResult> {
     for (let i = 0; i < n; i++) lostToEngine += (await engine.endpointStats(`p${i}`)).packetsLost;
     const clicker = await engine.endpointStats('p0');
     if (o.verbose) console.log('talker 0 (the click source) at the engine:', clicker);
-    return summarise(n, o, rep, before, after, ((cpu.user + cpu.system) / 1000 / wall) * 100, lostToEngine);
+    const r = summarise(n, o, rep, before, after, ((cpu.user + cpu.system) / 1000 / wall) * 100, lostToEngine);
+    r.machineCpuPct = round(machinePct, 1);
+    r.othersCpuPct = round(machinePct - r.engineCpuPct - r.generatorCpuPct, 1);
+    return r;
   } finally {
     gen.kill();
     await engine.close();
@@ -138,6 +151,7 @@ function summarise(n: number, o: Options, rep: GeneratorReport, before: WorkerSt
     lateTicks: late,
     lateTickPct: round(ticks ? (late / ticks) * 100 : 0, 3),
     maxLateMs: round(Math.max(...after.map((s) => s.maxLateMs)), 1),
+    lateP99Ms: latenessP99(before, after),
     spanLate: d((s) => s.spanLate),
     lostToEngine,
     lostFromEngine: rep.lost,
@@ -151,6 +165,8 @@ function summarise(n: number, o: Options, rep: GeneratorReport, before: WorkerSt
     listenersHearingAll: hearingAll,
     talkersHearingSelf: hearingSelf,
     generatorCpuPct: round((rep.cpuMs / rep.wallMs) * 100, 1),
+    machineCpuPct: NaN,
+    othersCpuPct: NaN,
     loadAvg: loadavg().map((v) => round(v, 2)),
     talkerStreams: rep.listeners.filter((l) => l.talker >= 0).map((l) => l.toneDbov.map((v) => round(v, 1))),
   };
@@ -221,11 +237,13 @@ function printRow(r: StepResult, header: boolean): void {
     ['%/particip.', r.cpuPerParticipantPct],
     ['worker CPU %', r.workerCpuPct.join('/')],
     ['late ticks', `${r.lateTicks}/${r.ticks}`],
+    ['p99 late ms', `<=${r.lateP99Ms}`],
     ['lost in/out', `${r.lostToEngine}/${r.lostFromEngine}`],
     ['lat p50/p95/max ms', `${r.latencyP50Ms}/${r.latencyP95Ms}/${r.latencyMaxMs}`],
     ['hear all', `${r.listenersHearingAll}/${r.listenersChecked}`],
     ['hear self', r.talkersHearingSelf],
     ['gen CPU %', r.generatorCpuPct],
+    ['others CPU %', r.othersCpuPct],
   ];
   if (header) console.log(cols.map(([h]) => h.padStart(Math.max(h.length, 8))).join(' '));
   console.log(cols.map(([h, v]) => String(v).padStart(Math.max(h.length, 8))).join(' '));
@@ -243,8 +261,30 @@ function message(child: ChildProcess, type: string): Promise<FromGenerator> {
   });
 }
 
+/** Busy and total jiffies of all CPUs (/proc/stat), to tell how busy the machine was. */
+function machineJiffies(): { busy: number; total: number } {
+  try {
+    const f = readFileSync('/proc/stat', 'latin1').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = f.reduce((a, v) => a + v, 0);
+    return { busy: total - f[3]! - (f[4] ?? 0), total };
+  } catch {
+    return { busy: NaN, total: NaN };
+  }
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+function latenessP99(before: WorkerStats[], after: WorkerStats[]): number | string {
+  const counts = after[0]!.lateness.map((_, b) => after.reduce((a, s, i) => a + s.lateness[b]! - before[i]!.lateness[b]!, 0));
+  const total = counts.reduce((a, c) => a + c, 0);
+  let seen = 0;
+  for (let b = 0; b < counts.length; b++) {
+    seen += counts[b]!;
+    if (seen >= 0.99 * total) return b < LATENESS_BUCKETS_MS.length ? LATENESS_BUCKETS_MS[b]! : `>${LATENESS_BUCKETS_MS[LATENESS_BUCKETS_MS.length - 1]}`;
+  }
+  return NaN;
 }
 
 function round(v: number, digits: number): number {

@@ -149,6 +149,8 @@ export interface WorkerStats {
   caughtUp: number;
   /** Largest lateness seen, ms. */
   maxLateMs: number;
+  /** Ticks by lateness, buckets <=1, <=2, <=5, <=10, <=20, <=50 ms and above (clock/tick-schedule.ts). */
+  lateness: number[];
   /** Time spent inside ticks, ms, total. */
   busyMs: number;
   endpoints: number;
@@ -157,6 +159,8 @@ export interface WorkerStats {
   threadCpuMs: number;
   /** Cross-worker contributions that arrived too late for their tick. */
   spanLate: number;
+  /** Ticks the receive path started because the timer was late (clock/tick-loop.ts). */
+  ioTicks: number;
   /** When these figures were taken (monotonic ms), so rates use the worker's own interval. */
   atMs: number;
 }

@@ -30,6 +30,9 @@ export interface DueTick {
   lateMs: number;
 }
 
+/** Upper bounds (ms) of the lateness histogram buckets; the last bucket is everything above. */
+export const LATENESS_BUCKETS_MS = [1, 2, 5, 10, 20, 50] as const;
+
 export class TickSchedule {
   readonly periodMs: number;
   private readonly epochMs: number;
@@ -43,6 +46,8 @@ export class TickSchedule {
   caughtUp = 0;
   skipped = 0;
   maxLateMs = 0;
+  /** Ticks by lateness: bucket i counts lateness <= LATENESS_BUCKETS_MS[i], the last one the rest. */
+  readonly lateness = new Array<number>(LATENESS_BUCKETS_MS.length + 1).fill(0);
 
   constructor(opts: TickScheduleOptions) {
     this.periodMs = opts.periodMs;
@@ -85,6 +90,9 @@ export class TickSchedule {
       if (late > this.lateThresholdMs) this.lateTicks++;
       if (late >= this.periodMs) this.caughtUp++;
       if (late > this.maxLateMs) this.maxLateMs = late;
+      let b = 0;
+      while (b < LATENESS_BUCKETS_MS.length && late > LATENESS_BUCKETS_MS[b]!) b++;
+      this.lateness[b]!++;
     }
     out.tick = this.tick;
     out.phase = this.phase;

@@ -54,6 +54,8 @@ export class Endpoint {
   /** Takes every audio packet at once instead of the jitter buffer (pass-through relay). */
   onRtp: RtpHandler | undefined;
   onTelephoneEvent: RtpHandler | undefined;
+  /** Called with performance.now() after each packet (the worker's tick loop checks its deadline). */
+  onArrival: ((nowMs: number) => void) | undefined;
   readonly mediaTimeoutMs: number;
   lastPacketMs: number;
   timedOut = false;
@@ -230,5 +232,6 @@ export class Endpoint {
       return;
     }
     this.inbound.push(msg, v, now);
+    this.onArrival?.(now);
   };
 }

@@ -84,6 +84,7 @@ export class MediaWorker {
       const ep = await Endpoint.open(r.config, this.endpointOpts);
       this.endpoints.set(ep.id, ep);
       ep.onTelephoneEvent = (msg, v) => this.onDigitPacket(ep, msg, v);
+      ep.onArrival = this.ioCheck;
       return { localPort: ep.localPort };
     },
     'endpoint.update': (r) => {
@@ -216,6 +217,8 @@ export class MediaWorker {
     },
   };
 
+  private readonly ioCheck = (nowMs: number): void => this.loop.ioCheck(nowMs);
+
   stats(): WorkerStats {
     const s = this.loop.schedule;
     return {
@@ -224,11 +227,13 @@ export class MediaWorker {
       lateTicks: s.lateTicks,
       caughtUp: s.caughtUp,
       maxLateMs: s.maxLateMs,
+      lateness: [...s.lateness],
       busyMs: this.loop.busyMs,
       endpoints: this.endpoints.size,
       rooms: this.rooms.size,
       threadCpuMs: threadCpuMs(),
       spanLate: this.spanLate,
+      ioTicks: this.loop.ioTicks,
       atMs: monotonicMs(),
     };
   }
