@@ -13,6 +13,7 @@ import { RoomSpan } from '../../../src/mixer/span/room-span.js';
 import { SoftLimiter } from '../../../src/mixer/mix/soft-limiter.js';
 import { MusicChannel } from '../../../src/mixer/play/music-channel.js';
 import { PCMA, PCMU } from '../../../src/rtp/codec/g711.js';
+import { G722 } from '../../../src/rtp/codec/g722.js';
 import type { AudioCodec } from '../../../src/rtp/codec/codec.js';
 import { ToneGenerator, toneSamples } from '../../../src/dsp/tone.js';
 import { goertzelPower, powerToDbov } from '../../../src/dsp/goertzel.js';
@@ -32,10 +33,11 @@ class FakeEndpoint {
     codec: PCMU as AudioCodec | undefined,
     pull: (): Pulled => {
       if (!this.tone) return Pulled.Nothing;
-      this.tone.fill(this.inbound.pcm, 160);
+      const n = this.inbound.samples;
+      this.tone.fill(this.inbound.pcm, n);
       let e = 0;
-      for (let i = 0; i < 160; i++) e += this.inbound.pcm[i]! * this.inbound.pcm[i]!;
-      this.inbound.energy = e / 160;
+      for (let i = 0; i < n; i++) e += this.inbound.pcm[i]! * this.inbound.pcm[i]!;
+      this.inbound.energy = e / n;
       return Pulled.Decoded;
     },
   };
@@ -47,8 +49,11 @@ class FakeEndpoint {
     readonly sendCodec: AudioCodec,
     toneHz?: number,
   ) {
-    this.tone = toneHz ? new ToneGenerator(8000, toneHz, { amplitude: 4000 }) : undefined;
+    const rate = sendCodec.sampleRate;
+    this.tone = toneHz ? new ToneGenerator(rate, toneHz, { amplitude: 4000 }) : undefined;
     this.enc = sendCodec.createEncoder();
+    this.inbound.codec = sendCodec;
+    this.inbound.samples = rate / 50;
   }
 
   get encoder(): { encode(pcm: Int16Array, out: Uint8Array): number } {
@@ -67,10 +72,11 @@ class FakeEndpoint {
   /** dBov of `hz` over the last `frames` frames received. */
   heard(hz: number, frames = 20): number {
     const dec = this.sendCodec.createDecoder();
-    const last = this.sent.slice(-frames);
-    const pcm = new Int16Array(160 * last.length);
-    last.forEach((p, i) => dec.decode(p, pcm.subarray(160 * i, 160 * (i + 1))));
-    return powerToDbov(goertzelPower(pcm, 8000, hz, 0, pcm.length, true));
+    const n = this.sendCodec.sampleRate / 50;
+    const pcm = new Int16Array(n * this.sent.length);
+    this.sent.forEach((p, i) => dec.decode(p, pcm.subarray(n * i, n * (i + 1)))); // decode all: stateful codecs
+    const from = Math.max(0, this.sent.length - frames) * n;
+    return powerToDbov(goertzelPower(pcm, this.sendCodec.sampleRate, hz, from, pcm.length - from, true));
   }
 }
 
@@ -149,6 +155,24 @@ test('wait-for-owner: music for everyone until an owner is in the room (span hea
   for (let tick = 20; tick < 40; tick++) room.gather(tick);
   assert.ok(l.heard(450) > -30, 'the mix once the owner is present');
   assert.ok(l.heard(1000) < -55);
+});
+
+test('a wideband room (16 kHz, set by the engine in the span header): G.722 and G.711 participants hear each other through the resamplers', () => {
+  const { room, span } = setup();
+  span.setRate(16000);
+  const wide = new FakeEndpoint('wide', G722, 600);
+  const narrow = new FakeEndpoint('narrow', PCMU, 1100);
+  const wl = new FakeEndpoint('wl', G722);
+  const nl = new FakeEndpoint('nl', PCMA);
+  [wide, narrow, wl, nl].forEach((ep, i) => join(room, ep, i));
+  for (let tick = 0; tick < 40; tick++) room.gather(tick);
+  assert.is(room.roomRate, 16000);
+  for (const l of [wl, nl]) {
+    assert.ok(l.heard(600) > -30, `${l.id} hears the G.722 talker (${l.heard(600).toFixed(1)})`);
+    assert.ok(l.heard(1100) > -30, `${l.id} hears the G.711 talker (${l.heard(1100).toFixed(1)})`);
+  }
+  assert.ok(wide.heard(1100) > -30 && wide.heard(600) < -45, 'the G.722 talker hears the other, not itself');
+  assert.ok(narrow.heard(600) > -30 && narrow.heard(1100) < -45, 'the G.711 talker hears the other, not itself');
 });
 
 test.run();
