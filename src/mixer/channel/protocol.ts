@@ -129,6 +129,8 @@ export interface EndpointStats {
   concealed: number;
   /** Packets dropped: from an unlatched source, unknown payload type, malformed. */
   dropped: number;
+  /** RTCP packets received on the (muxed) RTP port; counted, not interpreted yet. */
+  rtcpReceived: number;
   /** Interarrival jitter (RFC 3550 §6.4.1), in ms. */
   jitterMs: number;
   /** Packets not decoded because RFC 6464 or DTX said the source was silent. */

@@ -62,6 +62,7 @@ export class Endpoint {
   private readonly view = newRtpPacketView();
   private readonly rx = new ReceiveStats();
   dropped = 0;
+  rtcpReceived = 0;
   private rtpPerMs: number;
   /** RTP timestamp increment of one frame of the send codec. */
   private sendStep: number;
@@ -177,6 +178,7 @@ export class Endpoint {
       packetsLost: this.rx.lost,
       concealed: this.inbound.concealed + this.inbound.jitterStats.concealedLoss,
       dropped: this.dropped,
+      rtcpReceived: this.rtcpReceived,
       jitterMs: this.rx.jitterMs(this.rtpPerMs * 1000),
       silentSkipped: this.inbound.silentSkipped,
       jitterTargetMs: jb.targetDelayMs,
@@ -216,7 +218,10 @@ export class Endpoint {
     }
     const v = this.view;
     if (!unmarshalRtp(msg, msg.length, v)) {
-      this.dropped++; // not RTP, or RTCP on the muxed port (RFC 5761 §4): not consumed yet
+      // RFC 5761 §4: on a muxed port, second byte 200-204 (SR, RR, SDES, BYE, APP) is RTCP.
+      // Counted, not consumed yet (src/rtp/rtcp.ts can parse it when call control needs RTT).
+      if (msg.length >= 8 && msg[0]! >> 6 === 2 && msg[1]! >= 200 && msg[1]! <= 204) this.rtcpReceived++;
+      else this.dropped++;
       return;
     }
     const now = performance.now();
