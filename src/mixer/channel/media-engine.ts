@@ -68,6 +68,13 @@ interface RoomRecord {
 
 const BIND_ATTEMPTS = 8;
 
+/** Typed events: `engine.on('event', (e: EngineEvent) => ...)`. */
+export interface MediaEngine {
+  on(name: 'event', listener: (e: EngineEvent) => void): this;
+  off(name: 'event', listener: (e: EngineEvent) => void): this;
+  once(name: 'event', listener: (e: EngineEvent) => void): this;
+}
+
 export class MediaEngine extends EventEmitter {
   private readonly links: WorkerLink[] = [];
   private readonly endpoints = new Map<EndpointId, EndpointRecord>();
