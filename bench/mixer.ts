@@ -69,8 +69,28 @@ interface StepResult {
   talkerStreams: number[][];
 }
 
+/**
+ * Wait (at most `maxS` seconds) until the machine, before this step starts, is busier than
+ * `belowPct` (% of one core) no more: other processes share these cores. Returns the last reading.
+ */
+async function waitForQuiet(belowPct: number, maxS: number): Promise<number> {
+  let pct = NaN;
+  for (let i = 0; i < maxS; i++) {
+    const a = machineJiffies();
+    await sleep(1000);
+    const b = machineJiffies();
+    pct = ((b.busy - a.busy) / (b.total - a.total)) * 100 * availableParallelism();
+    if (pct < belowPct) break;
+  }
+  return pct;
+}
+
 async function runStep(n: number, o: Options): Promise<StepResult> {
   const codec = CODECS[o.codec]!;
+  if (o.quietBelow > 0) {
+    const pct = await waitForQuiet(o.quietBelow, 120);
+    if (pct >= o.quietBelow) console.log(`(machine still ${pct.toFixed(0)} % busy before N=${n}; measuring anyway)`);
+  }
   const engine = await MediaEngine.start({ workers: o.workers, rtpPorts: { min: 30000, max: 37999 } });
   const gen = fork(new URL('./mixer/load-generator.js', import.meta.url), [], { stdio: 'inherit' });
   try {
@@ -184,6 +204,7 @@ interface Options {
   out: string;
   audioLevel: boolean;
   verbose: boolean;
+  quietBelow: number;
 }
 
 async function main(): Promise<void> {
@@ -197,6 +218,7 @@ async function main(): Promise<void> {
     .option('--gen-sockets <s>', 'load-generator sockets', '8')
     .option('--sampled <m>', 'non-talkers analysed in full', '16')
     .option('--out <dir>', 'results directory', 'bench/results')
+    .option('--quiet-below <pct>', 'before each step wait (up to 2 min) until other processes use less than this % of one core', '0')
     .option('--verbose', 'print the click source\'s endpoint stats per step')
     .option('--no-audio-level', 'send no RFC 6464 audio levels (the engine must decode every source)')
     .parse();
@@ -213,6 +235,7 @@ async function main(): Promise<void> {
     out: a.out!,
     audioLevel: (a.audioLevel as unknown) !== false,
     verbose: (a.verbose as unknown) === true,
+    quietBelow: Number(a.quietBelow),
   };
   if (!CODECS[o.codec]) throw new Error(`unknown codec ${o.codec}`);
   const results: StepResult[] = [];
