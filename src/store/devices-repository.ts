@@ -88,10 +88,13 @@ export function createDeviceRepository(db: SqliteDatabase): DeviceRepository {
     `SELECT ${COLUMNS} FROM devices d JOIN users u ON u.id = d.user_id ORDER BY length(u.ext), u.ext, ${ORDER}`,
   );
   const primary = db.prepare<[number], DeviceRow>(`SELECT ${COLUMNS} FROM devices d WHERE d.user_id = ? AND d.is_primary = 1`);
-  const forAuth = db.prepare<[string], { ext: string; secret: string; enabled: number; userId: number; userExt: string; authAlgorithms: string | null }>(
-    'SELECT d.ext, d.secret, d.enabled, d.user_id AS userId, u.ext AS userExt, d.auth_algorithms AS authAlgorithms ' +
-      'FROM devices d JOIN users u ON u.id = d.user_id WHERE d.ext = ?',
-  );
+  // Raw rows (arrays): better-sqlite3 builds them faster than keyed objects, and this runs on
+  // every REGISTER, with credentials or without (the challenge offers the device's algorithms).
+  const forAuth = db
+    .prepare<[string], [ext: string, secret: string, enabled: number, userId: number, userExt: string, authAlgorithms: string | null]>(
+      'SELECT d.ext, d.secret, d.enabled, d.user_id, u.ext, d.auth_algorithms FROM devices d JOIN users u ON u.id = d.user_id WHERE d.ext = ?',
+    )
+    .raw();
   const unmarkOthers = db.prepare<[number, number, number]>(
     'UPDATE devices SET is_primary = 0, updated_at = ? WHERE user_id = (SELECT user_id FROM devices WHERE id = ?) AND is_primary = 1 AND id <> ?',
   );
@@ -132,10 +135,7 @@ export function createDeviceRepository(db: SqliteDatabase): DeviceRepository {
     findForAuth(ext) {
       const row = forAuth.get(ext);
       if (!row) return undefined;
-      return {
-        ext: row.ext, secret: row.secret, enabled: row.enabled === 1, userId: row.userId, userExt: row.userExt,
-        authAlgorithms: decodeAuthAlgorithms(row.authAlgorithms),
-      };
+      return { ext: row[0], secret: row[1], enabled: row[2] === 1, userId: row[3], userExt: row[4], authAlgorithms: decodeAuthAlgorithms(row[5]) };
     },
     listByUser: (userId) => byUser.all(userId).map(toRecord),
     list: () => all.all().map(toRecord),

@@ -6,7 +6,8 @@
  * throttle, so guesses spread over methods still add up.
  *
  *   blocked source ............. 403 "Too many failed authentications", no digest work
- *   no credentials for us ...... 401/407 with one challenge per algorithm
+ *   no credentials for us ...... 401/407 with one challenge per algorithm offered to the
+ *                                device the request claims to be (or the configured ones)
  *   stale nonce ................ 401/407 with stale=true (no failure)
  *   wrong credentials .......... failure counted; 401/407 with a fresh challenge, 400 for a
  *                                malformed one or a foreign digest-uri, 403 when this failure
@@ -43,8 +44,10 @@ export class AuthGuard {
     switch (outcome.kind) {
       case 'authenticated':
         return { ok: true, username: outcome.username, events };
-      case 'challenge':
-        return { ok: false, response: this.authenticator.challenge(req, { header, stale: outcome.stale, now }), events };
+      case 'challenge': {
+        const response = this.authenticator.challenge(req, { header, stale: outcome.stale, now, algorithms: outcome.algorithms });
+        return { ok: false, response, events };
+      }
       case 'disabled':
         return { ok: false, response: refuse(req, 403, DISABLED_REASON), events };
       case 'failed': {
@@ -52,7 +55,7 @@ export class AuthGuard {
         let response: SipResponse;
         if (blocked) response = refuse(req, 403, BLOCKED_REASON);
         else if (outcome.status === 400) response = refuse(req, 400, outcome.reason === 'uri-mismatch' ? 'Digest uri does not match the Request-URI' : 'Malformed credentials');
-        else response = this.authenticator.challenge(req, { header, now });
+        else response = this.authenticator.challenge(req, { header, now, algorithms: outcome.algorithms });
         return { ok: false, response, events };
       }
     }

@@ -4,9 +4,11 @@
  *
  * A request may carry several Authorization (or Proxy-Authorization) fields, one per realm or
  * scheme. The ones for another scheme (RFC 4475 §3.3.7 regaut01), another realm, an algorithm
- * this server did not offer, or a userhash (RFC 7616 §3.4.4, never offered here) are not for
- * us: they are skipped, and a request with nothing else is simply challenged. Credentials that
- * are for us but lack a parameter the challenge asked for are `malformed`.
+ * outside `offered` (the authenticator passes every algorithm it can offer to some device and
+ * checks afterwards that this username was offered this one), or a userhash (RFC 7616 §3.4.4,
+ * never offered here) are not for us: they are skipped, and a request with nothing else is
+ * simply challenged. Credentials that are for us but lack a parameter the challenge asked for
+ * are `malformed`.
  */
 import type { AuthParams } from '../headers/auth.js';
 import { baseAlgorithm, digestAlgorithm, type DigestAlgorithm } from './digest-algorithm.js';

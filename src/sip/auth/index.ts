@@ -2,6 +2,7 @@
 export * from './auth-events.js';
 export * from './auth-guard.js';
 export * from './brute-force-throttle.js';
+export * from './challenged-username.js';
 export * from './digest-algorithm.js';
 export * from './digest-authenticator.js';
 export * from './digest-client.js';

@@ -19,6 +19,7 @@ const ACCOUNTS: Record<string, { secret: string; enabled: boolean }> = {
   '1009': { secret: 'secret-1009', enabled: false },
 };
 const lookup: CredentialLookup = (u) => ACCOUNTS[u];
+const DEFAULT = ['MD5', 'SHA-256'];
 
 function setup(over: Partial<ConstructorParameters<typeof DigestAuthenticator>[0]> = {}) {
   const clock = new FakeClock();
@@ -69,7 +70,7 @@ test('the challenge order follows the configuration', () => {
 
 test('a request without credentials is challenged, no failure (RFC 3261 §22.2)', () => {
   const { auth } = setup();
-  assert.equal(auth.authenticate(register()), { kind: 'challenge', stale: false });
+  assert.equal(auth.authenticate(register()), { kind: 'challenge', stale: false, algorithms: DEFAULT });
 });
 
 test('correct MD5 and SHA-256 responses authenticate (RFC 7616 §3.4.1)', () => {
@@ -86,10 +87,20 @@ test('the -sess variant of an offered algorithm is accepted (RFC 7616 §3.4.2)',
   assert.equal(auth.authenticate(answered(ch)), { kind: 'authenticated', username: '1001', algorithm: 'SHA-256-sess' });
 });
 
-test('credentials for an algorithm that was not offered are ignored and challenged', () => {
+test('credentials in an algorithm that was not offered are refused like a wrong password, before hashing (RFC 8760 §2.4)', () => {
   const { auth } = setup({ algorithms: ['SHA-256'] });
   const ch = challengeFor(auth, 'SHA-256').replace('algorithm=SHA-256', 'algorithm=MD5');
-  assert.equal(auth.authenticate(answered(ch)), { kind: 'challenge', stale: false });
+  assert.equal(auth.authenticate(answered(ch)), { kind: 'failed', reason: 'algorithm-not-offered', username: '1001', status: 401, algorithms: ['SHA-256'] });
+  // An unknown user gets the same answer (only the operator's reason differs).
+  assert.equal(auth.authenticate(answered(ch, '7777')), { kind: 'failed', reason: 'unknown-user', username: '7777', status: 401, algorithms: ['SHA-256'] });
+});
+
+test('credentials in an algorithm this stack cannot compute are ignored and challenged', () => {
+  const { auth } = setup();
+  const ch = challengeFor(auth, 'SHA-256').replace('algorithm=SHA-256', 'algorithm=SHA-512-256');
+  const authorization = `Digest username="1001", realm="pbx.local", nonce="${parseAuthHeader(ch).params.get('nonce')}", uri="sip:pbx.local", ` +
+    `response="${'a'.repeat(64)}", algorithm=SHA-512-256, qop=auth, nc=00000001, cnonce="x"`;
+  assert.equal(auth.authenticate(register({ authorization })), { kind: 'challenge', stale: false, algorithms: DEFAULT });
 });
 
 test('a secret changed by the operator is in force on the very next request (H(A1) cache)', () => {
@@ -105,7 +116,7 @@ test('a secret changed by the operator is in force on the very next request (H(A
 test('a wrong password fails with 401 and the username tried', () => {
   const { auth } = setup();
   const out = auth.authenticate(answered(challengeFor(auth), '1001', 'guess'));
-  assert.equal(out, { kind: 'failed', reason: 'wrong-password', username: '1001', status: 401 });
+  assert.equal(out, { kind: 'failed', reason: 'wrong-password', username: '1001', status: 401, algorithms: DEFAULT });
 });
 
 test('an unknown user gets the very same answer as a wrong password: no user enumeration', () => {
@@ -147,7 +158,7 @@ test('an expired nonce with the right password is answered stale=true, no failur
   clock.advance(299_000);
   assert.is(auth.authenticate(answered(ch)).kind, 'authenticated');
   clock.advance(2_000);
-  assert.equal(auth.authenticate(answered(ch, '1001', 'secret-1001', 2)), { kind: 'challenge', stale: true });
+  assert.equal(auth.authenticate(answered(ch, '1001', 'secret-1001', 2)), { kind: 'challenge', stale: true, algorithms: DEFAULT });
   const res = auth.challenge(register(), { stale: true });
   for (const v of res.headers.getAll('WWW-Authenticate')) assert.match(v, /, stale=true$/);
 });
@@ -163,7 +174,7 @@ test('after a restart (new nonce key) old nonces are stale for the right passwor
   const first = setup();
   const ch = challengeFor(first.auth);
   const restarted = new DigestAuthenticator({ realm: 'pbx.local', lookup, clock: first.clock });
-  assert.equal(restarted.authenticate(answered(ch)), { kind: 'challenge', stale: true });
+  assert.equal(restarted.authenticate(answered(ch)), { kind: 'challenge', stale: true, algorithms: DEFAULT });
   assert.is(restarted.authenticate(answered(ch, '1001', 'wrong')).kind, 'failed');
 });
 
@@ -172,7 +183,7 @@ test('a forged nonce (right length, bad MAC) is never valid, even with the right
   const ch = challengeFor(auth);
   const nonce = parseAuthHeader(ch).params.get('nonce')!;
   const flipped = nonce.slice(0, 10) + (nonce[10] === 'A' ? 'B' : 'A') + nonce.slice(11);
-  assert.equal(auth.authenticate(answered(ch.replace(nonce, flipped))), { kind: 'challenge', stale: true });
+  assert.equal(auth.authenticate(answered(ch.replace(nonce, flipped))), { kind: 'challenge', stale: true, algorithms: DEFAULT });
 });
 
 test('a replayed nonce count is refused as a failure; higher counts on the same nonce pass (RFC 7616 §5.5)', () => {
@@ -180,7 +191,7 @@ test('a replayed nonce count is refused as a failure; higher counts on the same 
   const ch = challengeFor(auth);
   const first = answered(ch, '1001', 'secret-1001', 1);
   assert.is(auth.authenticate(first).kind, 'authenticated');
-  assert.equal(auth.authenticate(first), { kind: 'failed', reason: 'replay', username: '1001', status: 401 });
+  assert.equal(auth.authenticate(first), { kind: 'failed', reason: 'replay', username: '1001', status: 401, algorithms: DEFAULT });
   assert.is(auth.authenticate(answered(ch, '1001', 'secret-1001', 2)).kind, 'authenticated');
   assert.is(auth.authenticate(answered(ch, '1001', 'secret-1001', 5)).kind, 'authenticated');
   assert.is(auth.authenticate(answered(ch, '1001', 'secret-1001', 3)).kind, 'failed');
@@ -204,13 +215,13 @@ test('a nonce-count record pushed out by the cap makes its nonce stale, never re
     clock.advance(1);
     assert.is(auth.authenticate(answered(challengeFor(auth))).kind, 'authenticated');
   }
-  assert.equal(auth.authenticate(oldReq), { kind: 'challenge', stale: true });
+  assert.equal(auth.authenticate(oldReq), { kind: 'challenge', stale: true, algorithms: DEFAULT });
 });
 
 test('the digest uri must match the Request-URI: 400 and a failure (RFC 7616 §3.4.6)', () => {
   const { auth } = setup();
   const authorization = answerChallenge(challengeFor(auth), { username: '1001', password: 'secret-1001', method: 'REGISTER', uri: 'sip:other.example', nc: 1 });
-  assert.equal(auth.authenticate(register({ authorization })), { kind: 'failed', reason: 'uri-mismatch', username: '1001', status: 400 });
+  assert.equal(auth.authenticate(register({ authorization })), { kind: 'failed', reason: 'uri-mismatch', username: '1001', status: 400, algorithms: DEFAULT });
   // An equal URI written differently (host case, RFC 3261 §19.1.4) is the same resource.
   const same = answerChallenge(challengeFor(auth), { username: '1001', password: 'secret-1001', method: 'REGISTER', uri: 'sip:PBX.local', nc: 1 });
   assert.is(auth.authenticate(register({ authorization: same })).kind, 'authenticated');
@@ -219,20 +230,20 @@ test('the digest uri must match the Request-URI: 400 and a failure (RFC 7616 §3
 test('credentials for another realm are ignored and challenged (RFC 3261 §22.1)', () => {
   const { auth } = setup();
   const ch = challengeFor(auth).replace('realm="pbx.local"', 'realm="elsewhere"');
-  assert.equal(auth.authenticate(answered(ch)), { kind: 'challenge', stale: false });
+  assert.equal(auth.authenticate(answered(ch)), { kind: 'challenge', stale: false, algorithms: DEFAULT });
 });
 
 test('credentials without qop, nc or cnonce are malformed: 400 and a failure', () => {
   const { auth } = setup();
   const nonce = parseAuthHeader(challengeFor(auth)).params.get('nonce')!;
   const rfc2069 = `Digest username="1001", realm="pbx.local", nonce="${nonce}", uri="sip:pbx.local", response="${'0'.repeat(32)}"`;
-  assert.equal(auth.authenticate(register({ authorization: rfc2069 })), { kind: 'failed', reason: 'malformed', username: '1001', status: 400 });
+  assert.equal(auth.authenticate(register({ authorization: rfc2069 })), { kind: 'failed', reason: 'malformed', username: '1001', status: 400, algorithms: DEFAULT });
 });
 
 test('regaut01: an unknown scheme in Authorization is ignored and answered with a Digest challenge (RFC 4475 §3.3.7)', () => {
   const { auth } = setup({ realm: 'example.com' });
   const req = parsedRequest('semantic', 'regaut01');
-  assert.equal(auth.authenticate(req), { kind: 'challenge', stale: false });
+  assert.equal(auth.authenticate(req), { kind: 'challenge', stale: false, algorithms: DEFAULT });
   const res = auth.challenge(req);
   assert.is(res.status, 401);
   assert.ok(res.headers.getAll('WWW-Authenticate').every((v) => v.startsWith('Digest ')));

@@ -65,6 +65,35 @@ test('store.registrations passes as BindingStore, and a REGISTER exchange writes
   }
 });
 
+test('the store lookup carries a device override into the challenge: an MD5-only device gets no SHA-256 challenge (RFC 8760 §2.4)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'softswitch-registrar-'));
+  const store = openStore(dir);
+  try {
+    const user = store.users.insert({ ext: '1001', name: 'Alice', callerId: null, mobile: null }, T);
+    store.devices.insert({ userId: user.id, ext: '1001', secret: 'pw-1001', model: null, mac: null, enabled: true, authAlgorithms: ['MD5'] }, T);
+    store.devices.insert({ userId: user.id, ext: '1002', secret: 'pw-1002', model: null, mac: null, enabled: true }, T);
+    const pipeline = new RegisterPipeline({
+      domain: 'pbx.local',
+      auth: { realm: 'pbx.local', algorithms: ['MD5', 'SHA-256'], nonceLifetime: 300 },
+      security: { maxAuthFailures: 5, failureWindow: 60, blockTime: 300, trustedNetworks: [] },
+      registrar: { minExpires: 60, maxExpires: 3600, defaultExpires: 3600 },
+      lookup: (ext) => store.devices.findForAuth(ext),
+      store: store.registrations,
+      clock: new FakeClock(T),
+    });
+    const algorithms = (user: string) =>
+      pipeline.handleRegister(register({ user }), udpFlow()).response.headers.getAll('WWW-Authenticate').map((v) => /algorithm=([A-Z0-9-]+)/.exec(v)![1]);
+    assert.equal(algorithms('1001'), ['MD5']);
+    assert.equal(algorithms('1002'), ['MD5', 'SHA-256']);
+    assert.equal(algorithms('4711'), ['MD5', 'SHA-256']);
+    store.devices.update(store.devices.findByExt('1001')!.id, { authAlgorithms: null }, T + 1);
+    assert.equal(algorithms('1001'), ['MD5', 'SHA-256']);
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('cparam01 on the SQLite store: ;unknownparam is stored as a contact parameter and echoed, also when read back later (RFC 4475 §3.3.12)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'softswitch-registrar-'));
   const store = openStore(dir);
