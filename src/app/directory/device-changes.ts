@@ -2,7 +2,7 @@
 import type { DeviceChanges, DeviceRecord, UserRecord } from '../../store/store.js';
 import { liveBindingCount, nowMs, requireDevice, requireUser, type DirectoryContext } from './directory-context.js';
 import type { DirectoryEffect } from './directory-effects.js';
-import { parseExtension, parseMac, parseModel, parseSecret } from './field-rules.js';
+import { parseAuthAlgorithms, parseExtension, parseMac, parseModel, parseSecret } from './field-rules.js';
 import { adoptPrimaryIfNone, clearPrimary, makePrimary } from './primary-device.js';
 
 export interface NewDeviceInput {
@@ -15,6 +15,12 @@ export interface NewDeviceInput {
   primary?: boolean;
   /** Default true. */
   enabled?: boolean;
+  /**
+   * Digest algorithms offered to this device, in challenge order (`MD5`, `SHA-256`, any case);
+   * absent or `null` = the configured `auth.algorithms`. For phones that give up when any
+   * challenge names SHA-256.
+   */
+  authAlgorithms?: readonly string[] | null;
 }
 
 /** Absent = unchanged; `null` = cleared. `primary: false` un-marks the device. */
@@ -26,6 +32,8 @@ export interface DeviceEdit {
   enabled?: boolean;
   /** Move the device to the user with this main extension. */
   userExt?: string;
+  /** Its own digest algorithms (see NewDeviceInput); `null` = back to `auth.algorithms`. */
+  authAlgorithms?: readonly string[] | null;
 }
 
 export interface DeviceChange {
@@ -46,10 +54,11 @@ export function addDevice(ctx: DirectoryContext, input: NewDeviceInput): DeviceC
   const secret = parseSecret(input.secret, ext);
   const model = input.model === undefined ? null : parseModel(input.model);
   const mac = input.mac === undefined ? null : parseMac(input.mac);
+  const authAlgorithms = input.authAlgorithms == null ? null : parseAuthAlgorithms(input.authAlgorithms);
   return ctx.store.transaction(() => {
     const owner = requireUser(ctx, input.userExt);
     ctx.numbering.assertAvailable(ext, { kind: 'device', userId: owner.id });
-    const inserted = ctx.store.devices.insert({ userId: owner.id, ext, secret, model, mac, enabled: input.enabled ?? true }, nowMs(ctx));
+    const inserted = ctx.store.devices.insert({ userId: owner.id, ext, secret, model, mac, enabled: input.enabled ?? true, authAlgorithms }, nowMs(ctx));
     const effects = input.primary ? makePrimary(ctx, inserted, owner) : adoptPrimaryIfNone(ctx, owner);
     return settled(ctx, inserted.id, effects);
   });
@@ -61,6 +70,7 @@ export function editDevice(ctx: DirectoryContext, ext: string, edit: DeviceEdit)
   if (edit.model !== undefined) changes.model = edit.model === null ? null : parseModel(edit.model);
   if (edit.mac !== undefined) changes.mac = edit.mac === null ? null : parseMac(edit.mac);
   if (edit.enabled !== undefined) changes.enabled = edit.enabled;
+  if (edit.authAlgorithms !== undefined) changes.authAlgorithms = edit.authAlgorithms === null ? null : parseAuthAlgorithms(edit.authAlgorithms);
   return ctx.store.transaction(() => {
     const before = requireDevice(ctx, ext);
     const effects: DirectoryEffect[] = [];

@@ -3,6 +3,7 @@
  * stored. Each function returns the stored form or throws a DirectoryError('invalid') whose
  * message says what is wrong with the value.
  */
+import type { AuthAlgorithm } from '../../store/store.js';
 import { invalid } from './directory-error.js';
 
 const EXTENSION = /^[0-9]{2,10}$/;
@@ -52,6 +53,25 @@ export function parseMac(value: string): string {
   const hex = value.replace(/[:-]/g, '').toLowerCase();
   if (hex === '000000000000' || hex === 'ffffffffffff') throw invalid(`MAC address ${quote(value)} is not a device address`);
   return hex.match(/../g)!.join(':');
+}
+
+const AUTH_ALGORITHMS: readonly AuthAlgorithm[] = ['MD5', 'SHA-256'];
+
+/**
+ * The Digest algorithms offered to one device, in challenge order (RFC 8760 §2.4; a client
+ * takes the first it supports, RFC 7616 §3.7): at least one, each of MD5 and SHA-256 at most
+ * once, names compared case-insensitively (`md5`, `sha-256`), surrounding blanks dropped.
+ */
+export function parseAuthAlgorithms(values: readonly string[]): AuthAlgorithm[] {
+  if (values.length === 0) throw invalid('auth algorithms must name at least one of MD5, SHA-256');
+  const out: AuthAlgorithm[] = [];
+  for (const value of values) {
+    const name = AUTH_ALGORITHMS.find((a) => a.toLowerCase() === value.trim().toLowerCase());
+    if (name === undefined) throw invalid(`unknown digest algorithm ${quote(value)}: expected MD5 or SHA-256`);
+    if (out.includes(name)) throw invalid(`digest algorithm ${name} is listed twice`);
+    out.push(name);
+  }
+  return out;
 }
 
 /** A user's name: surrounding blanks dropped, then 1 to 64 characters, no control characters. */

@@ -188,6 +188,29 @@ test('device edit changes secret, model and MAC, and clears them with null', () 
   fails(() => f.dir.editDevice('1001', { secret: 'x1001xxxxx' }), 'invalid', 'secret is too weak: it contains the extension 1001');
 });
 
+test('a device can be given its own digest algorithms, changed and cleared; the switch lookup sees them (RFC 8760 §2.4)', () => {
+  const f = withAliceAndBob();
+  assert.is(f.dir.device('1001').device.authAlgorithms, null);
+  const added = f.dir.addDevice({ ext: '1002', userExt: '1001', secret: 'alice-dect-1', authAlgorithms: ['md5'] });
+  assert.equal(added.device.authAlgorithms, ['MD5']);
+  assert.equal(added.effects, []);
+  assert.equal(f.store.devices.findForAuth('1002')!.authAlgorithms, ['MD5']);
+  assert.equal(f.dir.editDevice('1002', { authAlgorithms: ['SHA-256', 'MD5'] }).device.authAlgorithms, ['SHA-256', 'MD5']);
+  assert.equal(f.dir.editDevice('1002', { model: 'W73H' }).device.authAlgorithms, ['SHA-256', 'MD5'], 'other edits keep it');
+  assert.is(f.dir.editDevice('1002', { authAlgorithms: null }).device.authAlgorithms, null);
+  assert.is(f.store.devices.findForAuth('1002')!.authAlgorithms, null);
+  assert.is(f.dir.addDevice({ ext: '1003', userExt: '1001', secret: 'alice-soft-1', authAlgorithms: null }).device.authAlgorithms, null);
+});
+
+test('invalid digest algorithm lists are refused and change nothing', () => {
+  const f = withAliceAndBob();
+  fails(() => f.dir.addDevice({ ext: '1002', userExt: '1001', secret: 'alice-dect-1', authAlgorithms: [] }), 'invalid', 'auth algorithms must name at least one of MD5, SHA-256');
+  assert.is(f.store.devices.findByExt('1002'), undefined);
+  fails(() => f.dir.editDevice('1001', { authAlgorithms: ['MD5', 'md5'] }), 'invalid', 'digest algorithm MD5 is listed twice');
+  fails(() => f.dir.editDevice('1001', { authAlgorithms: ['SHA-1'] }), 'invalid', 'unknown digest algorithm "SHA-1": expected MD5 or SHA-256');
+  assert.is(f.dir.device('1001').device.authAlgorithms, null);
+});
+
 test('device edit --no-primary clears the mark only', () => {
   const f = withAliceAndBob();
   const r = f.dir.editDevice('1001', { primary: false });

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DirectoryError } from '../../../src/app/directory/directory-error.js';
-import { parseExtension, parseMac, parseModel, parseName, parsePhoneNumber, parseSecret } from '../../../src/app/directory/field-rules.js';
+import { parseAuthAlgorithms, parseExtension, parseMac, parseModel, parseName, parsePhoneNumber, parseSecret } from '../../../src/app/directory/field-rules.js';
 
 function rejects(fn: () => unknown, message: RegExp): void {
   try {
@@ -66,6 +66,18 @@ test('name and model: trimmed, 1 to 64 characters, no control characters', () =>
   rejects(() => parseName('Alice\nBob'), /control characters/);
   rejects(() => parseName('Alice\u2028Bob'), /control characters/);
   rejects(() => parseModel('T54W\u0085'), /^model must not contain control characters$/);
+});
+
+test('auth algorithms: MD5 and SHA-256 in any case, order kept as the challenge order (RFC 8760 §2.4, RFC 7616 §3.7)', () => {
+  assert.equal(parseAuthAlgorithms(['md5']), ['MD5']);
+  assert.equal(parseAuthAlgorithms(['sha-256', 'Md5']), ['SHA-256', 'MD5']);
+  assert.equal(parseAuthAlgorithms([' MD5 ', 'SHA-256']), ['MD5', 'SHA-256']);
+  rejects(() => parseAuthAlgorithms([]), /^auth algorithms must name at least one of MD5, SHA-256$/);
+  rejects(() => parseAuthAlgorithms(['']), /^unknown digest algorithm "": expected MD5 or SHA-256$/);
+  rejects(() => parseAuthAlgorithms(['MD5', 'SHA-512-256']), /^unknown digest algorithm "SHA-512-256": expected MD5 or SHA-256$/);
+  rejects(() => parseAuthAlgorithms(['MD5-sess']), /^unknown digest algorithm "MD5-sess"/); // -sess follows its base, never offered
+  rejects(() => parseAuthAlgorithms(['sha256']), /^unknown digest algorithm "sha256"/);
+  rejects(() => parseAuthAlgorithms(['md5', 'MD5']), /^digest algorithm MD5 is listed twice$/);
 });
 
 test.run();
