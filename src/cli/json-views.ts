@@ -13,6 +13,8 @@ export interface DeviceJson {
   mac: string | null;
   enabled: boolean;
   primary: boolean;
+  /** Digest algorithms offered to the device, in challenge order; `null` = the configured `auth.algorithms`. */
+  authAlgorithms: string[] | null;
   /** Live registrations (contacts) of the device now. */
   contacts: number;
   createdAt: string;
@@ -68,6 +70,7 @@ export function deviceJson(device: DeviceRecord, user: UserRecord, contacts: num
     mac: device.mac,
     enabled: device.enabled,
     primary: device.primary,
+    authAlgorithms: device.authAlgorithms,
     contacts,
     createdAt: iso(device.createdAt),
     updatedAt: iso(device.updatedAt),

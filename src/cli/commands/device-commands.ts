@@ -17,6 +17,7 @@ interface AddOptions extends CommonOptions {
   mac?: string;
   primary?: boolean;
   disabled?: boolean;
+  authAlgorithms?: string;
 }
 
 interface ListOptions extends CommonOptions {
@@ -35,9 +36,12 @@ interface EditOptions extends CommonOptions {
   enable?: boolean;
   disable?: boolean;
   user?: string;
+  authAlgorithms?: string | false;
 }
 
 const SECRET_HELP = "SIP password, 8-64 printable ASCII characters without spaces; '-' reads it from stdin";
+const AUTH_ALGORITHMS_HELP =
+  'digest algorithms offered to this device, comma-separated, in challenge order: md5, sha-256 (e.g. md5 for phones that give up on any SHA-256 challenge); default auth.algorithms';
 
 export function deviceCommands(program: Command, ctx: CliContext): void {
   const device = program.command('device').description('add, list, show, edit and remove devices (SIP extensions)');
@@ -50,6 +54,7 @@ export function deviceCommands(program: Command, ctx: CliContext): void {
     .option('--mac <mac>', 'MAC address: aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff or aabbccddeeff')
     .option('--primary', "make it the user's primary device (the main extension follows it)")
     .option('--disabled', 'add it disabled (it cannot register)')
+    .option('--auth-algorithms <list>', AUTH_ALGORITHMS_HELP)
     .action(async (ext: string, o: AddOptions) => {
       const secret = await secretValue(o.secret, ctx.io);
       await withDirectory(o.config, ctx, ({ directory }) => {
@@ -59,6 +64,7 @@ export function deviceCommands(program: Command, ctx: CliContext): void {
           secret,
           ...(o.model !== undefined ? { model: o.model } : {}),
           ...(o.mac !== undefined ? { mac: o.mac } : {}),
+          ...(o.authAlgorithms !== undefined ? { authAlgorithms: algorithmList(o.authAlgorithms) } : {}),
           primary: o.primary === true,
           enabled: o.disabled !== true,
         });
@@ -88,6 +94,8 @@ export function deviceCommands(program: Command, ctx: CliContext): void {
     .option('--enable', 'allow it to register')
     .option('--disable', 'refuse its registrations and drop the current ones')
     .option('--user <userExt>', 'move it to another user')
+    .option('--auth-algorithms <list>', AUTH_ALGORITHMS_HELP.replace(/; default auth.algorithms$/, ''))
+    .option('--no-auth-algorithms', 'offer the configured auth.algorithms again')
     .action(async (ext: string, o: EditOptions) => {
       const edit = await deviceEdit(o, ctx.io);
       await withDirectory(o.config, ctx, ({ directory }) => {
@@ -122,10 +130,19 @@ async function deviceEdit(o: EditOptions, io: CliIo): Promise<DeviceEdit> {
   if (o.enable) edit.enabled = true;
   if (o.disable) edit.enabled = false;
   if (o.user !== undefined) edit.userExt = o.user;
+  if (o.authAlgorithms !== undefined) edit.authAlgorithms = o.authAlgorithms === false ? null : algorithmList(o.authAlgorithms);
   if (Object.keys(edit).length === 0) {
-    throw new UsageError('nothing to change: give at least one of --secret, --model, --no-model, --mac, --no-mac, --primary, --no-primary, --enable, --disable, --user');
+    throw new UsageError(
+      'nothing to change: give at least one of --secret, --model, --no-model, --mac, --no-mac, --primary, --no-primary, --enable, --disable, --user, ' +
+        '--auth-algorithms, --no-auth-algorithms',
+    );
   }
   return edit;
+}
+
+/** `md5,sha-256` -> ['md5', 'sha-256']; the directory checks the names. An empty option is an empty list. */
+function algorithmList(option: string): string[] {
+  return option.trim() === '' ? [] : option.split(',');
 }
 
 function listDevices({ directory, contactsOf }: DirectorySession, o: ListOptions): string {
@@ -147,6 +164,7 @@ function showDevice({ directory, store, contactsOf }: DirectorySession, ext: str
     ['MAC', orDash(device.mac)],
     ['state', device.enabled ? 'enabled' : 'disabled'],
     ['primary', device.primary ? 'yes' : 'no'],
+    ['auth algorithms', device.authAlgorithms ? device.authAlgorithms.join(', ') : 'default (auth.algorithms)'],
     ['contacts', bindings.length ? bindings.map((b) => b.contact).join(', ') : '- (not registered)'],
     ['created', new Date(device.createdAt).toISOString()],
     ['updated', new Date(device.updatedAt).toISOString()],

@@ -22,6 +22,7 @@ export function deviceColumns(opts: { withUser: boolean }): Array<Column<DeviceR
     { header: 'MAC', cell: (r) => orDash(r.device.mac) },
     { header: 'STATE', cell: (r) => (r.device.enabled ? 'enabled' : 'disabled') },
     { header: 'PRIMARY', cell: (r) => (r.device.primary ? 'yes' : '-') },
+    { header: 'AUTH', cell: (r) => r.device.authAlgorithms?.join(',') ?? 'default' },
     { header: 'CONTACTS', cell: (r) => String(r.contacts) },
   );
   return columns;

@@ -30,10 +30,10 @@ test('device add reports the primary rule and the main extension change', async 
   assert.is(ok(await h.cli('device', 'add', '1003', '--user', '1002', '--secret', 'soft-pass-9', '--disabled')).stdout, 'added device 1003 for Alice (1002), disabled\n');
   assert.is(
     ok(await h.cli('device', 'list')).stdout,
-    'EXT   USER  NAME   MODEL  MAC  STATE     PRIMARY  CONTACTS\n' +
-      '1002  1002  Alice  -      -    enabled   yes      0\n' +
-      '1001  1002  Alice  T54W   -    enabled   -        0\n' +
-      '1003  1002  Alice  -      -    disabled  -        0\n',
+    'EXT   USER  NAME   MODEL  MAC  STATE     PRIMARY  AUTH     CONTACTS\n' +
+      '1002  1002  Alice  -      -    enabled   yes      default  0\n' +
+      '1001  1002  Alice  T54W   -    enabled   -        default  0\n' +
+      '1003  1002  Alice  -      -    disabled  -        default  0\n',
   );
 });
 
@@ -74,7 +74,7 @@ test('device edit: a running switch sees the change on its next lookup, without 
   const runningSwitch = h.openStore();
   assert.is(runningSwitch.devices.findForAuth('1001')!.secret, 'Xk7#pQ2!vR');
   assert.is(ok(await h.cli('device', 'edit', '1001', '--secret', 'n3w-Secret', '--disable', '--no-model', '--mac', 'AABBCCDDEEFF')).stdout, 'updated device 1001 of Alice (1001)\n');
-  assert.equal(runningSwitch.devices.findForAuth('1001'), { ext: '1001', secret: 'n3w-Secret', enabled: false, userId: 1, userExt: '1001' });
+  assert.equal(runningSwitch.devices.findForAuth('1001'), { ext: '1001', secret: 'n3w-Secret', enabled: false, userId: 1, userExt: '1001', authAlgorithms: null });
   const d = runningSwitch.devices.findByExt('1001')!;
   assert.equal([d.model, d.mac], [null, 'aa:bb:cc:dd:ee:ff']);
   ok(await h.cli('device', 'rm', '1001'));
@@ -97,6 +97,52 @@ test('device rm of the primary device says the user is left without one', async 
   assert.equal([user.ext, user.primaryDevice, user.devices], ['1001', null, []]);
 });
 
+test('device add --auth-algorithms md5: the device is offered MD5 alone, for phones that abort on any SHA-256 challenge (RFC 8760 §2.4)', async () => {
+  const h = await withAlice();
+  assert.is(ok(await h.cli('device', 'add', '1002', '--user', '1001', '--secret', 'dect-pass-9', '--auth-algorithms', 'md5')).stdout, 'added device 1002 for Alice (1001)\n');
+  ok(await h.cli('device', 'add', '1003', '--user', '1001', '--secret', 'soft-pass-9', '--auth-algorithms', 'SHA-256, md5'));
+  const runningSwitch = h.openStore();
+  assert.equal(runningSwitch.devices.findForAuth('1002')!.authAlgorithms, ['MD5']);
+  assert.equal(runningSwitch.devices.findForAuth('1003')!.authAlgorithms, ['SHA-256', 'MD5']);
+  assert.is(runningSwitch.devices.findForAuth('1001')!.authAlgorithms, null);
+  runningSwitch.close();
+  assert.is(
+    ok(await h.cli('device', 'list')).stdout,
+    'EXT   USER  NAME   MODEL  MAC  STATE    PRIMARY  AUTH         CONTACTS\n' +
+      '1001  1001  Alice  T54W   -    enabled  yes      default      0\n' +
+      '1002  1001  Alice  -      -    enabled  -        MD5          0\n' +
+      '1003  1001  Alice  -      -    enabled  -        SHA-256,MD5  0\n',
+  );
+  assert.match(ok(await h.cli('device', 'show', '1002')).stdout, /^auth algorithms +MD5$/m);
+  assert.match(ok(await h.cli('device', 'show', '1003')).stdout, /^auth algorithms +SHA-256, MD5$/m);
+  assert.match(ok(await h.cli('device', 'show', '1001')).stdout, /^auth algorithms +default \(auth\.algorithms\)$/m);
+  const listed = JSON.parse(ok(await h.cli('device', 'list', '--json')).stdout) as Array<{ ext: string; authAlgorithms: string[] | null }>;
+  assert.equal(listed.map((d) => [d.ext, d.authAlgorithms]), [['1001', null], ['1002', ['MD5']], ['1003', ['SHA-256', 'MD5']]]);
+  assert.equal(JSON.parse(ok(await h.cli('device', 'show', '1002', '--json')).stdout).authAlgorithms, ['MD5']);
+});
+
+test('device edit --auth-algorithms sets the list, --no-auth-algorithms goes back to auth.algorithms; the running switch sees it at once', async () => {
+  const h = await withAlice();
+  const runningSwitch = h.openStore();
+  assert.is(ok(await h.cli('device', 'edit', '1001', '--auth-algorithms', 'MD5')).stdout, 'updated device 1001 of Alice (1001)\n');
+  assert.equal(runningSwitch.devices.findForAuth('1001')!.authAlgorithms, ['MD5']);
+  ok(await h.cli('device', 'edit', '1001', '--model', 'T57W'));
+  assert.equal(runningSwitch.devices.findForAuth('1001')!.authAlgorithms, ['MD5'], 'an unrelated edit keeps the list');
+  ok(await h.cli('device', 'edit', '1001', '--no-auth-algorithms'));
+  assert.is(runningSwitch.devices.findForAuth('1001')!.authAlgorithms, null);
+  runningSwitch.close();
+});
+
+test('bad --auth-algorithms: one line, exit 1, nothing changed', async () => {
+  const h = await withAlice();
+  refused(await h.cli('device', 'add', '1002', '--user', '1001', '--secret', 'dect-pass-9', '--auth-algorithms', 'sha-1'), 1, 'unknown digest algorithm "sha-1": expected MD5 or SHA-256');
+  refused(await h.cli('device', 'add', '1002', '--user', '1001', '--secret', 'dect-pass-9', '--auth-algorithms', ''), 1, 'auth algorithms must name at least one of MD5, SHA-256');
+  refused(await h.cli('device', 'edit', '1001', '--auth-algorithms', 'md5,MD5'), 1, 'digest algorithm MD5 is listed twice');
+  refused(await h.cli('device', 'edit', '1001', '--auth-algorithms', 'md5,'), 1, 'unknown digest algorithm "": expected MD5 or SHA-256');
+  assert.equal(JSON.parse(ok(await h.cli('device', 'list', '--json')).stdout).map((d: { ext: string }) => d.ext), ['1001']);
+  assert.is(JSON.parse(ok(await h.cli('device', 'show', '1001', '--json')).stdout).authAlgorithms, null);
+});
+
 test('bad device input: one line, exit 1', async () => {
   const h = await withAlice();
   ok(await h.cli('user', 'add', '2001', '--name', 'Bob'));
@@ -113,7 +159,11 @@ test('bad device input: one line, exit 1', async () => {
   refused(await h.cli('device', 'edit', '1009', '--disable'), 1, 'unknown device 1009');
   refused(await h.cli('device', 'edit', '1001', '--user', '2001'), 1, 'extension 1001 is already used by user Alice');
   refused(await h.cli('device', 'show', '2001'), 1, 'unknown device 2001 (2001 is used by user Bob)');
-  refused(await h.cli('device', 'edit', '1001'), 2, 'nothing to change: give at least one of --secret, --model, --no-model, --mac, --no-mac, --primary, --no-primary, --enable, --disable, --user');
+  refused(
+    await h.cli('device', 'edit', '1001'),
+    2,
+    'nothing to change: give at least one of --secret, --model, --no-model, --mac, --no-mac, --primary, --no-primary, --enable, --disable, --user, --auth-algorithms, --no-auth-algorithms',
+  );
   refused(await h.cli('device', 'edit', '1001', '--enable', '--disable'), 2, '--enable and --disable cannot be used together');
   refused(await h.cli('device', 'add', '1002', '--user', '1001'), 2, "required option '--secret <secret>' not specified");
 });

@@ -35,10 +35,10 @@ test('user list and show --json: stable field names, devices included, no secret
   assert.equal(listed, [shown]);
   assert.equal(Object.keys(shown), ['ext', 'name', 'callerId', 'mobile', 'primaryDevice', 'devices', 'createdAt', 'updatedAt']);
   assert.equal({ ...shown, createdAt: 'x', updatedAt: 'x', devices: [] }, { ext: '1001', name: 'Alice', callerId: null, mobile: null, primaryDevice: '1001', devices: [], createdAt: 'x', updatedAt: 'x' });
-  assert.equal(Object.keys(shown.devices[0]), ['ext', 'user', 'userName', 'model', 'mac', 'enabled', 'primary', 'contacts', 'createdAt', 'updatedAt']);
+  assert.equal(Object.keys(shown.devices[0]), ['ext', 'user', 'userName', 'model', 'mac', 'enabled', 'primary', 'authAlgorithms', 'contacts', 'createdAt', 'updatedAt']);
   assert.equal(
     { ...shown.devices[0], createdAt: 'x', updatedAt: 'x' },
-    { ext: '1001', user: '1001', userName: 'Alice', model: 'T54W', mac: '80:5e:c0:12:34:56', enabled: true, primary: true, contacts: 0, createdAt: 'x', updatedAt: 'x' },
+    { ext: '1001', user: '1001', userName: 'Alice', model: 'T54W', mac: '80:5e:c0:12:34:56', enabled: true, primary: true, authAlgorithms: null, contacts: 0, createdAt: 'x', updatedAt: 'x' },
   );
   assert.match(shown.createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 });
@@ -49,7 +49,7 @@ test('user show prints the fields and the device table', async () => {
   ok(await h.cli('device', 'add', '1001', '--user', '1001', '--secret', 'Xk7#pQ2!vR'));
   const out = ok(await h.cli('user', 'show', '1001')).stdout;
   assert.match(out, /^extension  1001\nname       Alice\ncaller ID  - \(presents 1001\)\nmobile     -\nprimary    1001\n/);
-  assert.match(out, /\nEXT   MODEL  MAC  STATE    PRIMARY  CONTACTS\n1001  -      -    enabled  yes      0\n$/);
+  assert.match(out, /\nEXT   MODEL  MAC  STATE    PRIMARY  AUTH     CONTACTS\n1001  -      -    enabled  yes      default  0\n$/);
 });
 
 test('user edit changes, clears, and reports the main extension change', async () => {
