@@ -164,6 +164,15 @@ export class HeaderList {
     (this.cache ??= new Map()).set(canonicalHeaderName(name).key, value);
   }
 
+  /**
+   * Forget every typed view (they are re-parsed on demand). A transaction that keeps a message
+   * only to absorb retransmissions for up to 32 s (Timer J) calls this, so the parsed objects
+   * die young instead of being promoted and marked by the GC for that whole time.
+   */
+  releaseTypedViews(): void {
+    this.cache = undefined;
+  }
+
   /** [display name, value] pairs in wire order. */
   *[Symbol.iterator](): IterableIterator<[string, string]> {
     for (let i = 0; i < this.keys.length; i++) yield [this.names[i]!, this.values[i]!];

@@ -8,7 +8,8 @@
  *
  * The CLI writes to the same file from another process (a device removed or disabled drops
  * its bindings there). SQLite's `data_version` tells when another connection committed; the
- * cached bindings are then dropped and re-read, so those changes apply without a restart.
+ * cached credentials and bindings are then dropped and re-read (within one tick, 100 ms), so
+ * those changes apply without a restart.
  */
 import type { Config } from '../../config/config.js';
 import type { Logger } from '../../log/logger.js';
@@ -21,6 +22,7 @@ import type { Flow } from '../../sip/transport/flow.js';
 import { parseUri } from '../../sip/uri.js';
 import type { Store } from '../../store/store.js';
 import type { Clock } from '../../time/clock.js';
+import { CredentialCache } from './credential-cache.js';
 
 export interface RegistrationServiceOptions {
   config: Config;
@@ -36,6 +38,7 @@ export interface RegistrationServiceOptions {
 export class RegistrationService {
   readonly pipeline: RegisterPipeline;
   private readonly bindings: BufferedBindingStore;
+  private readonly credentials: CredentialCache;
   private readonly log: Logger;
   private readonly timers: NodeJS.Timeout[] = [];
   private dataVersion: number;
@@ -46,13 +49,14 @@ export class RegistrationService {
     this.bindings = new BufferedBindingStore(store.registrations, (err, change) =>
       this.log.warn({ event: 'registration.write_failed', op: change.op, err: (err as Error).message }, 'binding not saved'),
     );
+    this.credentials = new CredentialCache((ext) => store.devices.findForAuth(ext));
     this.pipeline = createRegisterPipeline({
       domain: config.sip.domain,
       localAddresses: opts.localAddresses,
       auth: config.auth,
       security: config.security,
       registrar: config.registrar,
-      lookup: (username) => store.devices.findForAuth(username),
+      lookup: (username) => this.credentials.get(username),
       store: this.bindings,
       clock,
       onError: (err) => this.log.error({ event: 'registrar.error', err: (err as Error).stack }, 'registrar failure'),
@@ -99,7 +103,9 @@ export class RegistrationService {
     const v = this.readDataVersion();
     if (v !== this.dataVersion) {
       this.dataVersion = v;
-      this.bindings.invalidate(); // another process (the CLI) changed the file
+      // Another process (the CLI) changed the file: re-read credentials and bindings.
+      this.credentials.clear();
+      this.bindings.invalidate();
     } else {
       this.bindings.flush();
     }

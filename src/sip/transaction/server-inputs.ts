@@ -27,6 +27,12 @@ export function sendResponse(ctx: MachineContext, tx: ServerTx, res: SipResponse
   const data = ctx.serialize(res);
   tx.lastResponse = res;
   tx.responseData = data;
+  if (res.status >= 200) {
+    // From here on only the serialized response is needed (retransmissions, Timer G/J):
+    // let the parsed views go so they are not kept for the rest of the transaction's life.
+    tx.request.headers.releaseTypedViews();
+    res.headers.releaseTypedViews();
+  }
   if (res.status < 200) tx.provisionalData = data;
   ctx.transmit(tx, data, tx.responseFlow);
 }
