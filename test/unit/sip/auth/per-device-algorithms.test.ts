@@ -126,6 +126,20 @@ test('a To or From without a SIP user (tel:, host only, malformed) is challenged
   assert.equal(lookups, [], 'no lookup without a username');
 });
 
+test('the user part is read as parseUri reads it: plain users directly, escapes, passwords and the rest through the full parser (RFC 3261 §19.1.4)', () => {
+  const cases: Array<[string, string]> = [
+    ['<sip:1002@pbx.local>', '1002'],
+    ['<SIPS:alice.b-c_d@pbx.local;transport=tls>', 'alice.b-c_d'],
+    ['<sip:%31002@pbx.local>', '1002'], // escaped "1": compared unescaped
+    ['<sip:1002:pw@pbx.local>', '1002'], // a password is not part of the user
+    ['"Desk" <sip:+4930123@pbx.local;user=phone>', '+4930123'],
+  ];
+  for (const [to, user] of cases) {
+    const req = parseRequest(registerText({ user: '1002' }).replace('To: <sip:1002@pbx.local>', `To: ${to}`));
+    assert.is(challengedUsername(req), user, to);
+  }
+});
+
 test('SHA-256 credentials for an MD5-only device are refused like a wrong password, even with the right password (RFC 8760 §2.4)', () => {
   const { auth } = setup();
   // The phone answers a challenge it was never sent for this device (e.g. one issued for 1001).
