@@ -123,6 +123,20 @@ export class Baresip {
     return this.until(() => this.responses.get(token), timeoutMs, `response to ${command}`);
   }
 
+  /**
+   * Waits until the account's registration is OK, as baresip itself reports it (`reginfo`);
+   * an event may have passed before the control connection was up, so this asks instead.
+   */
+  async waitRegistered(timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const info = (await this.command('reginfo')).data.replace(/\x1b\[[0-9;]*m/g, '');
+      if (/\bOK\b/.test(info)) return info;
+      if (Date.now() > deadline) throw new Error(`baresip did not register: ${info.trim()} ${this.output.slice(-400)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
   async waitEvent(pred: (e: BaresipEvent) => boolean, timeoutMs = 10_000): Promise<BaresipEvent> {
     return this.until(() => this.events.find(pred), timeoutMs, 'baresip event');
   }

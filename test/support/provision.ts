@@ -15,6 +15,8 @@ export interface ProvisionedUser {
   ext: string;
   name: string;
   devices: string[];
+  /** Digest algorithms offered to these devices (null/absent: the configured default). */
+  authAlgorithms?: Array<'MD5' | 'SHA-256'>;
 }
 
 /** Adds `users`, each with its devices; the first device listed becomes primary. */
@@ -25,7 +27,9 @@ export function provision(dir: string, users: ProvisionedUser[]): void {
     store.transaction(() => {
       for (const u of users) {
         directory.addUser({ ext: u.ext, name: u.name });
-        u.devices.forEach((ext, i) => directory.addDevice({ ext, userExt: u.ext, secret: secretFor(ext), primary: i === 0 }));
+        u.devices.forEach((ext, i) =>
+          directory.addDevice({ ext, userExt: u.ext, secret: secretFor(ext), primary: i === 0, ...(u.authAlgorithms ? { authAlgorithms: u.authAlgorithms } : {}) }),
+        );
       }
     });
   } finally {
