@@ -26,6 +26,7 @@ interface Row {
   talkersHearingSelf: number;
   generatorCpuPct: number;
   othersCpuPct?: number;
+  disturbed?: boolean;
 }
 
 const files = process.argv.slice(2).length
@@ -40,11 +41,12 @@ for (const file of files) {
   console.log(`\n**${file}** — \`npm run bench:mixer -- ${doc.command}\` (${doc.date.slice(0, 16).replace('T', ' ')} UTC)\n`);
   console.log('| N | W | engine CPU % | % per participant | worker CPU % | late ticks (>10 ms) | p99 lateness | lost in / out | latency p50 / p95 ms | hear all / checked | hear self | generator CPU % | others CPU % |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  if (doc.results.some((r) => r.disturbed)) console.log('\n† other processes used more than the allowed share of the CPUs during this step, even after retries.\n');
   for (const r of doc.results) {
     const late = `${r.lateTicks}/${r.ticks} (${((100 * r.lateTicks) / Math.max(1, r.ticks)).toFixed(1)} %)`;
     const lat = `${r.latencyP50Ms ?? '-'} / ${r.latencyP95Ms ?? '-'}`;
     console.log(
-      `| ${r.participants} | ${r.workers} | ${r.engineCpuPct} | ${r.cpuPerParticipantPct} | ${r.workerCpuPct.join(' / ')} | ${late} | ≤ ${r.lateP99Ms ?? '?'} ms | ${r.lostToEngine} / ${r.lostFromEngine} | ${lat} | ${r.listenersHearingAll} / ${r.listenersChecked} | ${r.talkersHearingSelf} | ${r.generatorCpuPct} | ${r.othersCpuPct ?? '?'} |`,
+      `| ${r.participants}${r.disturbed ? ' †' : ''} | ${r.workers} | ${r.engineCpuPct} | ${r.cpuPerParticipantPct} | ${r.workerCpuPct.join(' / ')} | ${late} | ≤ ${r.lateP99Ms ?? '?'} ms | ${r.lostToEngine} / ${r.lostFromEngine} | ${lat} | ${r.listenersHearingAll} / ${r.listenersChecked} | ${r.talkersHearingSelf} | ${r.generatorCpuPct} | ${r.othersCpuPct ?? '?'} |`,
     );
   }
 }
