@@ -24,6 +24,8 @@ export interface SwitchProcess {
   sipPort: number;
   wsPort: number;
   tlsPort: number;
+  /** WSS listens only when the config names a TLS certificate and key. */
+  wssPort: number;
   child: ChildProcess;
   /** Every JSON log line the switch printed so far. */
   logs: Array<Record<string, unknown>>;
@@ -110,6 +112,7 @@ export async function startSwitchProcess(extra: Record<string, unknown> = {}, op
     sipPort,
     wsPort,
     tlsPort,
+    wssPort,
     child,
     logs,
     waitForLog,
