@@ -21,6 +21,9 @@ import { TransportLayer, type TransportLayerOptions } from '../transport/transpo
 import { responseFlow, stampReceived } from '../transport/via-received.js';
 import { SipCounters } from './sip-counters.js';
 
+/** Transaction timers fire in buckets of this size (ms); see `arm`. */
+const TIMER_GRANULARITY_MS = 10;
+
 export interface SipStackOptions {
   transports: Omit<TransportLayerOptions, 'logger'>;
   clock: Clock;
@@ -217,8 +220,15 @@ export class SipStack {
     return res;
   }
 
+  /**
+   * One timer for every transaction, re-armed to the earliest deadline rounded up to a
+   * TIMER_GRANULARITY_MS bucket: under load thousands of Timer J expiries a second then cost
+   * a few dozen callbacks, each expiring all that is due. SIP timers are lower bounds
+   * ("at least 64*T1"); firing up to one bucket late is well inside their tolerance.
+   */
   private arm(): void {
-    const deadline = this.transactions.pollTimeout();
+    const due = this.transactions.pollTimeout();
+    const deadline = due === undefined ? undefined : Math.ceil(due / TIMER_GRANULARITY_MS) * TIMER_GRANULARITY_MS;
     if (deadline === this.armedAt) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -232,4 +242,5 @@ export class SipStack {
       this.drain();
     }, delay);
   }
+
 }

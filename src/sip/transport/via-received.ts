@@ -7,7 +7,7 @@
  *   it goes to received:rport when rport was asked for, else to received (or sent-by) and the
  *   sent-by port.
  */
-import { formatVia, parseVia, type Via } from '../headers/via.js';
+import { formatVia, parseVia, vias, type Via } from '../headers/via.js';
 import type { SipRequest } from '../message.js';
 import { isReliable, type Flow } from './flow.js';
 
@@ -18,22 +18,23 @@ export function stampReceived(req: SipRequest, flow: Flow): Via {
   const fields = req.headers.getAll('Via');
   const first = fields[0];
   if (first === undefined) throw new Error('stampReceived: request has no Via');
-  const inField = parseVia(first);
+  // Usually the first field holds only the top Via: then the parser's cached view is reused.
+  const single = !first.includes(',');
+  const all = single ? vias(req) : undefined;
+  const inField = all ? [all[0]!] : parseVia(first);
   const top = inField[0]!;
   const hostAddress = top.host.startsWith('[') ? top.host.slice(1, -1) : top.host;
-  let changed = false;
   if (top.rport === null) {
     top.rport = flow.remotePort;
     top.received = flow.remoteAddress;
-    changed = true;
   } else if (hostAddress !== flow.remoteAddress) {
     top.received = flow.remoteAddress;
-    changed = true;
+  } else {
+    return top;
   }
-  if (changed) {
-    fields[0] = inField.map(formatVia).join(', ');
-    req.headers.set('Via', fields);
-  }
+  fields[0] = inField.map(formatVia).join(', ');
+  req.headers.set('Via', fields);
+  if (all) req.headers.prime('via', all); // the cached objects were updated in place
   return top;
 }
 
