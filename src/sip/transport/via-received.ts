@@ -26,12 +26,13 @@ export function stampReceived(req: SipRequest, flow: Flow): Via {
   const hostAddress = top.host.startsWith('[') ? top.host.slice(1, -1) : top.host;
   if (top.rport === null) {
     top.rport = flow.remotePort;
-    top.received = flow.remoteAddress;
-  } else if (hostAddress !== flow.remoteAddress) {
-    top.received = flow.remoteAddress;
-  } else {
+    top.params.set('rport', String(flow.remotePort));
+  } else if (hostAddress === flow.remoteAddress) {
     return top;
   }
+  // Typed fields and the parameter map stay in step, as if the new value had been parsed.
+  top.received = flow.remoteAddress;
+  top.params.set('received', flow.remoteAddress);
   fields[0] = inField.map(formatVia).join(', ');
   req.headers.set('Via', fields);
   if (all) req.headers.prime('via', all); // the cached objects were updated in place

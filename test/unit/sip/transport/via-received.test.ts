@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { parseVia } from '../../../../src/sip/headers/via.js';
 import { parseMessage } from '../../../../src/sip/parser.js';
 import type { SipRequest } from '../../../../src/sip/message.js';
 import type { Flow } from '../../../../src/sip/transport/flow.js';
@@ -60,6 +61,15 @@ test('responses over a stream reuse the connection (RFC 3261 §18.2.2)', () => {
   const flow: Flow = { ...udp('203.0.113.9', 40000), protocol: 'tcp', connectionId: 7 };
   const via = stampReceived(req, flow);
   assert.is(responseFlow(via, flow), flow);
+});
+
+test('the stamped Via object equals a fresh parse of the rewritten header (cached view stays consistent)', () => {
+  for (const via of ['SIP/2.0/UDP 10.0.0.5:5062;rport;branch=z9hG4bK1', 'SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bK1']) {
+    const req = request(via);
+    const stamped = stampReceived(req, udp('203.0.113.9', 40000));
+    const fresh = parseVia(req.headers.get('Via')!)[0]!;
+    assert.equal({ ...stamped, params: [...stamped.params] }, { ...fresh, params: [...fresh.params] });
+  }
 });
 
 test.run();
