@@ -10,6 +10,12 @@
  * bindings are read from the backing store once, on first use; when something else changes
  * them in the database (an operator removing a device), call `invalidate(aor)`.
  *
+ * Pending changes form a dirty set, like a write-back cache: a binding changed several times
+ * between two flushes (a phone refreshing quickly, a re-registration after a 423) is written
+ * once, in its latest state. A change moves to the end of the queue when it is made again,
+ * so the order between a wildcard removal (`removeAll`) and later changes of the same AOR
+ * is kept.
+ *
  * A change the backing store refuses at flush time (its device was deleted meanwhile) is
  * dropped alone (each change runs in its own savepoint) and reported through `onError`.
  */
@@ -24,7 +30,8 @@ type Change =
 export class BufferedBindingStore implements BindingStore {
   private readonly cache = new MemoryBindingStore();
   private readonly loaded = new Set<string>();
-  private queue: Change[] = [];
+  /** Latest pending change per binding (`aor` + contact) or per wildcard removal, in order. */
+  private queue = new Map<string, Change>();
   /** Changes made inside the running transaction, queued only when it commits. */
   private staged: Change[] | undefined;
   /** AORs first loaded inside the running transaction (its rollback unloads them). */
@@ -37,7 +44,7 @@ export class BufferedBindingStore implements BindingStore {
 
   /** Changes not yet written to the backing store. */
   get pending(): number {
-    return this.queue.length;
+    return this.queue.size;
   }
 
   bindings(aor: string, now: number): BindingRecord[] {
@@ -73,7 +80,7 @@ export class BufferedBindingStore implements BindingStore {
     this.loadedInTransaction = [];
     try {
       const result = this.cache.transaction(fn);
-      this.queue.push(...this.staged);
+      for (const c of this.staged) this.enqueue(c);
       return result;
     } catch (err) {
       for (const aor of this.loadedInTransaction) this.loaded.delete(aor);
@@ -86,9 +93,9 @@ export class BufferedBindingStore implements BindingStore {
 
   /** Writes every queued change to the backing store in one transaction; returns how many. */
   flush(): number {
-    const changes = this.queue;
-    if (changes.length === 0) return 0;
-    this.queue = [];
+    if (this.queue.size === 0) return 0;
+    const changes = [...this.queue.values()];
+    this.queue = new Map();
     this.backing.transaction(() => {
       for (const c of changes) {
         try {
@@ -129,7 +136,15 @@ export class BufferedBindingStore implements BindingStore {
 
   private record(c: Change): void {
     if (this.staged) this.staged.push(c);
-    else this.queue.push(c);
+    else this.enqueue(c);
+  }
+
+  /** Latest change wins per key, and moves to the end so it is applied after what came before it. */
+  private enqueue(c: Change): void {
+    const key =
+      c.op === 'removeAll' ? `*\n${c.aor}` : c.op === 'upsert' ? `${c.binding.aor}\n${c.binding.contact}` : `${c.aor}\n${c.contact}`;
+    this.queue.delete(key);
+    this.queue.set(key, c);
   }
 }
 

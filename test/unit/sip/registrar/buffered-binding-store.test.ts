@@ -28,11 +28,38 @@ test('changes are visible at once and reach the backing store only at flush', ()
   s.remove('1001', 'sip:a@x');
   assert.equal(s.bindings('1001', T).map((b) => b.contact), ['sip:b@x']);
   assert.equal(backing.all(), []);
-  assert.is(s.pending, 3);
-  assert.is(s.flush(), 3);
+  assert.is(s.pending, 2, 'a: upsert then remove is one pending change; b: one');
+  assert.is(s.flush(), 2);
   assert.equal(backing.all().map((b) => b.contact), ['sip:b@x']);
   assert.is(s.pending, 0);
   assert.is(s.flush(), 0);
+});
+
+test('a binding refreshed several times between flushes is written once, in its latest state', () => {
+  const writes: string[] = [];
+  const backing = new MemoryBindingStore();
+  const upsert = backing.upsert.bind(backing);
+  backing.upsert = (b) => (writes.push(`${b.contact} cseq ${b.cseq}`), upsert(b));
+  const s = new BufferedBindingStore(backing);
+  for (let cseq = 1; cseq <= 5; cseq++) s.upsert(binding('1001', 'sip:a@x', { cseq }));
+  assert.is(s.pending, 1);
+  s.flush();
+  assert.equal(writes, ['sip:a@x cseq 5']);
+  assert.is(backing.all()[0]!.cseq, 5);
+});
+
+test('a wildcard removal stays ordered against the changes around it (RFC 3261 §10.3 step 6)', () => {
+  const backing = new MemoryBindingStore();
+  const s = new BufferedBindingStore(backing);
+  s.upsert(binding('1001', 'sip:a@x'));
+  s.removeAll('1001');
+  s.upsert(binding('1001', 'sip:a@x', { cseq: 2 })); // registered again after the wildcard
+  s.flush();
+  assert.equal(backing.all().map((b) => [b.contact, b.cseq]), [['sip:a@x', 2]]);
+  s.upsert(binding('1001', 'sip:b@x'));
+  s.removeAll('1001');
+  s.flush();
+  assert.equal(backing.all(), []);
 });
 
 test('bindings already in the backing store are loaded on first use', () => {
