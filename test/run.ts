@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePeers } from './support/peers.js';
 
 const SUITES = ['unit', 'interop'] as const;
 type Suite = (typeof SUITES)[number];
@@ -103,6 +104,15 @@ async function main(): Promise<void> {
   let skipped = 0;
   for (const suite of suites.length ? suites : SUITES) {
     const files = findTests(join(here, suite)).filter((f) => !filter || f.includes(filter));
+    if (suite === 'interop' && files.length) {
+      const problem = ensurePeers((line) => console.log(line));
+      if (problem) {
+        // Without the peers every interop file would fail on its own; say it once, count it once.
+        console.log(`FAIL interop: ${problem}`);
+        failed++;
+        continue;
+      }
+    }
     for (const file of files) {
       const r = await runFile(file, suite);
       passed += r.passed;
