@@ -18,6 +18,7 @@ import type { ClientTransaction, ServerTransaction, TransactionEvent } from '../
 import { TransactionLayer } from '../transaction/transaction-layer.js';
 import type { Flow } from '../transport/flow.js';
 import { TransportLayer, type TransportLayerOptions } from '../transport/transport-layer.js';
+import type { InboundSink } from '../transport/transport.js';
 import { responseFlow, stampReceived } from '../transport/via-received.js';
 import { SipCounters } from './sip-counters.js';
 
@@ -34,7 +35,16 @@ export interface SipStackOptions {
   server?: string;
   /** RFC 3261 timers; defaults T1 500 ms, T2 4 s, T4 5 s. */
   timers?: { t1?: number; t2?: number; t4?: number };
+  /**
+   * The network under the stack; default a TransportLayer listening as `transports` says.
+   * Benchmarks and tests give an in-memory one (pjsip's loop transport) to run the whole
+   * stack, bytes in to bytes out, without sockets.
+   */
+  network?: (sink: InboundSink) => StackNetwork;
 }
+
+/** What the stack needs of its transports (TransportLayer implements it). */
+export type StackNetwork = Pick<TransportLayer, 'start' | 'stop' | 'send' | 'ports'>;
 
 /** What the transaction user (registrar, call control) implements. */
 export interface TransactionUser {
@@ -53,7 +63,7 @@ export interface TransactionUser {
 
 export class SipStack {
   readonly counters = new SipCounters();
-  private readonly transports: TransportLayer;
+  private readonly transports: StackNetwork;
   private readonly transactions: TransactionLayer;
   private tu: TransactionUser | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -63,14 +73,12 @@ export class SipStack {
 
   constructor(private readonly opts: SipStackOptions) {
     const log = opts.logger;
-    this.transports = new TransportLayer(
-      { ...opts.transports, logger: log },
-      {
-        message: (data, flow) => this.receive(data, flow),
-        streamError: (flow, status, reason, head) => this.streamError(flow, status, reason, head),
-        connectionClosed: (flow) => this.tu?.connectionClosed?.(flow),
-      },
-    );
+    const sink: InboundSink = {
+      message: (data, flow) => this.receive(data, flow),
+      streamError: (flow, status, reason, head) => this.streamError(flow, status, reason, head),
+      connectionClosed: (flow) => this.tu?.connectionClosed?.(flow),
+    };
+    this.transports = opts.network ? opts.network(sink) : new TransportLayer({ ...opts.transports, logger: log }, sink);
     this.transactions = new TransactionLayer({
       clock: opts.clock,
       ...opts.timers,
