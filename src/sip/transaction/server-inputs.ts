@@ -28,10 +28,16 @@ export function sendResponse(ctx: MachineContext, tx: ServerTx, res: SipResponse
   tx.lastResponse = res;
   tx.responseData = data;
   if (res.status >= 200) {
-    // From here on only the serialized response is needed (retransmissions, Timer G/J):
-    // let the parsed views go so they are not kept for the rest of the transaction's life.
-    tx.request.headers.releaseTypedViews();
-    res.headers.releaseTypedViews();
+    // From here on only the serialized response is needed (retransmissions, Timer G/J).
+    if (!tx.isInvite && !tx.reliable && tx.rfc2543Bucket === undefined) {
+      // §17.2.2 Completed absorbs retransmissions for 64*T1 and needs nothing else; RFC 2543
+      // matching compares the stored request (rfc2543-matching.ts), so those keep it.
+      tx.release();
+    } else {
+      // Let the parsed views go so they are not kept for the rest of the transaction's life.
+      tx.request.headers.releaseTypedViews();
+      res.headers.releaseTypedViews();
+    }
   }
   if (res.status < 200) tx.provisionalData = data;
   ctx.transmit(tx, data, tx.responseFlow);

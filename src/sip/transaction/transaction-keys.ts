@@ -16,7 +16,21 @@ export function clientKey(branch: string, method: string): string {
   return `c ${method} ${branch}`;
 }
 
+/**
+ * The key is joined into one flat string: a template literal would make a rope whose leaves
+ * are slices of the received message's text, and a key kept for Timer J's 32 s would keep
+ * that whole text alive with it.
+ */
 export function serverKey(branch: string, via: Via, method: string): string {
   const m = method === 'ACK' ? 'INVITE' : method;
-  return via.port === undefined ? `s ${m} ${branch} ${via.host.toLowerCase()}` : `s ${m} ${branch} ${via.host.toLowerCase()}:${via.port}`;
+  const host = via.host.toLowerCase();
+  return [SERVER_PREFIX, m, branch, via.port === undefined ? host : `${host}:${via.port}`].join(' ');
+}
+
+const SERVER_PREFIX = 's';
+
+/** The branch part of a server key, sliced from the key (so it keeps nothing else alive). */
+export function serverKeyBranch(key: string): string {
+  const start = key.indexOf(' ', SERVER_PREFIX.length + 1) + 1;
+  return key.slice(start, key.indexOf(' ', start));
 }

@@ -38,13 +38,14 @@ import { serverNonInviteMachine } from './server-non-invite-machine.js';
 import type { MachineContext } from './state-machine.js';
 import { TimerHeap } from './timer-heap.js';
 import { timerSettings, type TimerName, type TimerSettings } from './timer-values.js';
-import { clientKey, serverKey } from './transaction-keys.js';
+import { clientKey, serverKey, serverKeyBranch } from './transaction-keys.js';
 import type { Transmit, TransactionEvent } from './transaction-events.js';
 import { ClientTx, ServerTx, TimerNode, type ClientTransaction, type ServerTransaction } from './transaction.js';
 
 export type { Transmit, TransactionEvent } from './transaction-events.js';
 export type { ClientTransaction, ClientTransactionState, ServerTransaction, ServerTransactionState, Transaction } from './transaction.js';
 export { TransactionStateError } from './transaction-state-error.js';
+export { TransactionReleasedError } from './transaction-released-error.js';
 
 export interface TransactionLayerOptions {
   clock: Clock;
@@ -307,7 +308,8 @@ export class TransactionLayer {
   private createServer(req: SipRequest, flow: Flow, via: Via, key: string | undefined, bucket: string | undefined): void {
     const isInvite = req.method === 'INVITE';
     const txKey = key ?? `s RFC2543 ${++this.rfc2543Count}`;
-    const tx = new ServerTx(txKey, req, req.method, flow, isReliable(flow.protocol), via.branch, responseFlow(via, flow), isInvite ? 'Proceeding' : 'Trying');
+    const branch = key === undefined ? via.branch : serverKeyBranch(key);
+    const tx = new ServerTx(txKey, req, req.method, flow, isReliable(flow.protocol), branch, responseFlow(via, flow), isInvite ? 'Proceeding' : 'Trying');
     this.servers.set(txKey, tx);
     if (key === undefined && bucket !== undefined) this.rfc2543.add(tx, bucket);
     // §17.2.1: the 100 Trying goes out before the TU sees the INVITE.

@@ -5,8 +5,16 @@
  * Per-transaction state is kept small: the request, its serialized bytes (serialized once,
  * reused for every retransmission), the last response and its bytes, a retransmission
  * interval and at most two timer nodes (one retransmission timer, one lifetime timer).
+ *
+ * A non-INVITE server transaction over UDP keeps even less once it has sent its final
+ * response: in Completed it only re-sends that response to retransmissions, for 64*T1
+ * (RFC 3261 §17.2.2, Timer J = 32 s), so it lets the parsed request and response go and
+ * keeps their bytes. A registrar answering 3000 REGISTERs a second holds ~100k of these;
+ * whatever they reference is promoted to the old generation and marked by every major GC.
  */
 import type { SipRequest, SipResponse } from '../message.js';
+import { parseMessage } from '../parser.js';
+import { TransactionReleasedError } from './transaction-released-error.js';
 import type { Flow } from '../transport/flow.js';
 import type { HeapNode } from './timer-heap.js';
 import type { TimerName } from './timer-values.js';
@@ -21,7 +29,11 @@ export type ServerTransactionState = 'Trying' | 'Proceeding' | 'Completed' | 'Co
 interface TransactionView {
   /** Unique among live transactions; `Transmit.tx` carries it for `transportError`. */
   readonly key: string;
-  /** The request that created the transaction (for a client one: as sent, top Via included). */
+  /**
+   * The request that created the transaction (for a client one: as sent, top Via included).
+   * A released server transaction (see ServerTransaction.released) no longer has it: reading
+   * it then throws TransactionReleasedError.
+   */
   readonly request: SipRequest;
   readonly method: string;
   readonly isInvite: boolean;
@@ -29,7 +41,10 @@ interface TransactionView {
   readonly flow: Flow;
   /** Whether `flow` is reliable (no retransmissions, zero wait timers). */
   readonly reliable: boolean;
-  /** The most recent response received (client) or sent (server). */
+  /**
+   * The most recent response received (client) or sent (server). A released server
+   * transaction parses it again from the bytes it sent, on each read.
+   */
   readonly lastResponse: SipResponse | undefined;
   /** Retransmissions this transaction sent itself (Timers A, E, G and re-sent responses/ACKs). */
   readonly retransmissions: number;
@@ -53,6 +68,12 @@ export interface ServerTransaction extends TransactionView {
   readonly branch: string | undefined;
   /** Where responses go (RFC 3261 §18.2.2, RFC 3581): `responseFlow(topVia, flow)`. */
   readonly responseFlow: Flow;
+  /**
+   * True once a non-INVITE transaction over an unreliable transport has sent its final
+   * response: from then on it only absorbs retransmissions (RFC 3261 §17.2.2) and keeps the
+   * response's bytes, not the parsed request and response.
+   */
+  readonly released: boolean;
 }
 
 export type Transaction = ClientTransaction | ServerTransaction;
@@ -75,7 +96,6 @@ export class TimerNode implements HeapNode {
 }
 
 abstract class TxRecord {
-  lastResponse: SipResponse | undefined = undefined;
   retransmissions = 0;
   /** Current retransmission interval (Timers A, E, G). */
   interval = 0;
@@ -83,7 +103,6 @@ abstract class TxRecord {
   lifetimeTimer: TimerNode | undefined = undefined;
   constructor(
     readonly key: string,
-    readonly request: SipRequest,
     readonly method: string,
     readonly flow: Flow,
     readonly reliable: boolean,
@@ -96,14 +115,15 @@ abstract class TxRecord {
 export class ClientTx extends TxRecord implements ClientTransaction {
   readonly role = 'client' as const;
   state: ClientTransactionState;
+  lastResponse: SipResponse | undefined = undefined;
   /** The request as sent (serialized once, re-sent by Timers A and E). */
   data: Buffer | undefined;
   /** §17.1.1.3: the ACK for a non-2xx final response, re-sent on each retransmission of it. */
   ackData: Buffer | undefined = undefined;
   cancelTransaction: ClientTx | undefined = undefined;
   cancels: ClientTx | undefined = undefined;
-  constructor(key: string, request: SipRequest, method: string, flow: Flow, reliable: boolean, readonly branch: string, state: ClientTransactionState) {
-    super(key, request, method, flow, reliable);
+  constructor(key: string, readonly request: SipRequest, method: string, flow: Flow, reliable: boolean, readonly branch: string, state: ClientTransactionState) {
+    super(key, method, flow, reliable);
     this.state = state;
   }
 }
@@ -117,6 +137,8 @@ export class ServerTx extends TxRecord implements ServerTransaction {
   provisionalData: Buffer | undefined = undefined;
   /** RFC 2543 matching bucket (§17.2.3), when the branch has no magic cookie. */
   rfc2543Bucket: string | undefined = undefined;
+  private parsedRequest: SipRequest | undefined;
+  private parsedResponse: SipResponse | undefined = undefined;
   constructor(
     key: string,
     request: SipRequest,
@@ -127,7 +149,33 @@ export class ServerTx extends TxRecord implements ServerTransaction {
     readonly responseFlow: Flow,
     state: ServerTransactionState,
   ) {
-    super(key, request, method, flow, reliable);
+    super(key, method, flow, reliable);
+    this.parsedRequest = request;
     this.state = state;
+  }
+
+  get released(): boolean {
+    return this.parsedRequest === undefined;
+  }
+
+  get request(): SipRequest {
+    if (this.parsedRequest === undefined) throw new TransactionReleasedError(this.method, this.state);
+    return this.parsedRequest;
+  }
+
+  get lastResponse(): SipResponse | undefined {
+    if (this.parsedResponse !== undefined || this.responseData === undefined || !this.released) return this.parsedResponse;
+    const parsed = parseMessage(this.responseData);
+    return parsed.ok && parsed.message.kind === 'response' ? parsed.message : undefined;
+  }
+
+  set lastResponse(res: SipResponse | undefined) {
+    this.parsedResponse = res;
+  }
+
+  /** Lets the parsed request and response go (see `released`); their bytes stay. */
+  release(): void {
+    this.parsedRequest = undefined;
+    this.parsedResponse = undefined;
   }
 }

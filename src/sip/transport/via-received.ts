@@ -43,7 +43,10 @@ export function stampReceived(req: SipRequest, flow: Flow): Via {
 export function responseFlow(via: Via, flow: Flow): Flow {
   if (isReliable(flow.protocol)) return flow;
   if (typeof via.rport === 'number') {
-    return { ...flow, remoteAddress: via.received ?? flow.remoteAddress, remotePort: via.rport };
+    const remoteAddress = via.received ?? flow.remoteAddress;
+    // The usual case once stamped (§4 of RFC 3581): back to the source, which is `flow` itself.
+    if (remoteAddress === flow.remoteAddress && via.rport === flow.remotePort) return flow;
+    return { ...flow, remoteAddress, remotePort: via.rport };
   }
   const host = via.host.startsWith('[') ? via.host.slice(1, -1) : via.host;
   return {

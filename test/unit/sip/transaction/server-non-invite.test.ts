@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createResponse } from '../../../../src/sip/response.js';
-import { TransactionStateError } from '../../../../src/sip/transaction/transaction-layer.js';
+import { TransactionReleasedError, TransactionStateError } from '../../../../src/sip/transaction/transaction-layer.js';
 import { FakeClock } from '../../../support/fake-clock.js';
 import { LayerProbe } from '../../../support/layer-probe.js';
 import { flow, layer, request } from '../../../support/sip-builders.js';
@@ -130,6 +130,36 @@ test('sent-by hosts compare case-insensitively (RFC 3261 §17.2.3)', () => {
   probe.receive(register('SIP/2.0/UDP pc33.example.COM:5062;branch=z9hG4bKreg1'), udp);
   assert.equal(probe.eventsOf('request').length, 1);
   assert.is(probe.layer.stats.absorbedRequests, 1);
+});
+
+test('once Completed over UDP it keeps only the final response bytes, and still re-sends them (RFC 3261 §17.2.2)', () => {
+  const { probe, tx, req } = setup();
+  assert.is(tx.released, false);
+  probe.layer.respond(tx, createResponse(req, 200, undefined, { toTag: 'r1' }));
+  probe.drain();
+  assert.is(tx.released, true);
+  assert.throws(() => tx.request, (e: unknown) => e instanceof TransactionReleasedError && /REGISTER/.test((e as Error).message));
+  assert.is(tx.lastResponse?.status, 200, 'parsed again from the bytes sent');
+  assert.is(tx.lastResponse?.headers.get('call-id'), 'reg@198.51.100.7');
+  assert.is(tx.branch, 'z9hG4bKreg1');
+  probe.receive(register(), udp);
+  assert.is(probe.sent.length, 2);
+  assert.ok(probe.sent[1]!.data.equals(probe.sent[0]!.data), 'the retransmission is the same bytes');
+  probe.advanceTo(32_000);
+  assert.is(tx.state, 'Terminated');
+});
+
+test('over TCP, and for requests matched the RFC 2543 way, the request is kept with the transaction (RFC 3261 §17.2.3)', () => {
+  const overTcp = setup(tcp, 'SIP/2.0/TCP 198.51.100.7:5062;branch=z9hG4bKreg1');
+  overTcp.probe.layer.respond(overTcp.tx, createResponse(overTcp.req, 200));
+  assert.is(overTcp.tx.released, false);
+  assert.is(overTcp.tx.request, overTcp.req);
+  const old = setup(udp, 'SIP/2.0/UDP 198.51.100.7:5062;branch=1234');
+  old.probe.layer.respond(old.tx, createResponse(old.req, 200, undefined, { toTag: 'r1' }));
+  assert.is(old.tx.released, false);
+  assert.is(old.tx.request, old.req);
+  old.probe.receive(register('SIP/2.0/UDP 198.51.100.7:5062;branch=1234'), udp);
+  assert.is(old.probe.sent.length, 2, 'a retransmission matched by its fields got the response again');
 });
 
 test.run();
