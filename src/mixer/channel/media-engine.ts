@@ -249,6 +249,7 @@ export class MediaEngine extends EventEmitter {
     const loop = opts.loop ?? false;
     if ('roomId' in target) {
       const room = this.roomRecord(target.roomId);
+      if (room.hosts.size === 0) throw new Error(`room ${target.roomId} has no participants to play to`);
       const results = await Promise.all([...room.hosts.keys()].map((w) => this.link(w).request({ type: 'play.start', playbackId, target, file, loop })));
       return { playbackId, durationMs: results[0]?.durationMs ?? 0 };
     }

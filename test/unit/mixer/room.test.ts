@@ -141,7 +141,7 @@ test('deafened participants get silence; muted ones are not mixed', () => {
   assert.is(d.sent.length, 30, 'the deafened still receives packets');
 });
 
-test('wait-for-owner: music for everyone until an owner is in the room (span header), then the mix', () => {
+test('wait-for-owner: music for everyone until an owner is in the room (span header), the mix while one is, music again after', () => {
   const music = new MusicChannel(toneSamples(16000, 1000, 16000, { amplitude: 5000 }));
   const { room, span } = setup({ waitForOwner: true, music });
   const t = new FakeEndpoint('t', PCMU, 450);
@@ -155,6 +155,10 @@ test('wait-for-owner: music for everyone until an owner is in the room (span hea
   for (let tick = 20; tick < 40; tick++) room.gather(tick);
   assert.ok(l.heard(450) > -30, 'the mix once the owner is present');
   assert.ok(l.heard(1000) < -55);
+  span.addOwners(-1); // the owner left
+  for (let tick = 40; tick < 60; tick++) room.gather(tick);
+  assert.ok(l.heard(1000) > -30, 'music again once the owner has left');
+  assert.ok(l.heard(450) < -55);
 });
 
 test('a wideband room (16 kHz, set by the engine in the span header): G.722 and G.711 participants hear each other through the resamplers', () => {
