@@ -253,15 +253,15 @@ export class MediaWorker {
     }
     this.digitsTick();
     if (tick % 50 === 0) this.everySecond(tick);
-    this.adjustPhases();
+    this.adjustPhases(tick);
   };
 
   /** Spanning rooms need a second phase; turn it on (or off) as rooms start (or stop) spanning. */
-  private adjustPhases(): void {
+  private adjustPhases(tick: number): void {
     const need = this.spanning.length > 0;
     if (need && !this.twoPhase) {
       // This tick's phase 1 was not scheduled: complete now (remote contributions count late).
-      for (const room of this.spanning) room.complete(this.loop.schedule.ticks);
+      for (const room of this.spanning) room.complete(tick);
       this.spanning.length = 0;
     }
     if (need !== this.twoPhase) {
