@@ -171,13 +171,16 @@ export class Room {
     this.finish(tick, true);
   }
 
+  /** Publish the local candidates that have audio this tick (the same set chooseGlobal uses here). */
   private publishCandidates(tick: number): void {
-    const n = this.localCount;
-    for (let t = 0; t < n; t++) {
+    let n = 0;
+    for (let t = 0; t < this.localCount; t++) {
       const p = this.bySlot[this.localChosen[t]!]!;
-      this.candIds[t] = p.globalId;
-      this.candScores[t] = p.hasFrame ? this.selector.score(p.slot) : 0;
-      this.talkerFrames[t] = p.hasFrame ? p.frame : this.silence;
+      if (!p.hasFrame) continue;
+      this.candIds[n] = p.globalId;
+      this.candScores[n] = this.selector.score(p.slot);
+      this.talkerFrames[n] = p.frame;
+      n++;
     }
     this.span.publish(this.ctx.worker, tick, n, this.candIds, this.candScores, this.talkerFrames, this.samples);
   }
