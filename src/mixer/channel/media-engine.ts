@@ -63,6 +63,8 @@ interface RoomRecord {
   span: RoomSpan;
   members: Map<EndpointId, EndpointRecord>;
   hosts: Map<number, number>; // worker -> members there
+  /** The room.create request of each hosting worker (awaited by every join there). */
+  created: Map<number, Promise<null>>;
   nextParticipant: number;
 }
 
@@ -191,7 +193,7 @@ export class MediaEngine extends EventEmitter {
   createRoom(config: RoomConfig): void {
     if (this.rooms.has(config.roomId)) throw new Error(`room ${config.roomId} exists`);
     const span = RoomSpan.create(this.opts.maxSpan, config.maxTalkers ?? 3, 8000);
-    this.rooms.set(config.roomId, { config, span, members: new Map(), hosts: new Map(), nextParticipant: 1 });
+    this.rooms.set(config.roomId, { config, span, members: new Map(), hosts: new Map(), created: new Map(), nextParticipant: 1 });
   }
 
   async destroyRoom(roomId: RoomId): Promise<void> {
@@ -207,13 +209,21 @@ export class MediaEngine extends EventEmitter {
     if (rec.room) throw new Error(`${endpointId} is already in room ${rec.room}`);
     const w = rec.worker;
     if (!room.hosts.has(w)) {
-      await this.link(w).request({ type: 'room.create', config: room.config, span: { buffer: room.span.buffer, maxWorkers: room.span.maxWorkers, maxTalkers: room.span.maxTalkers } });
+      // Counted at once, so concurrent joins on the same worker create its share only once.
       room.hosts.set(w, 0);
       room.span.setHost(w, true);
+      room.created.set(w, this.link(w).request({ type: 'room.create', config: room.config, span: { buffer: room.span.buffer, maxWorkers: room.span.maxWorkers, maxTalkers: room.span.maxTalkers } }));
     }
     room.hosts.set(w, room.hosts.get(w)! + 1);
+    rec.room = roomId; // claimed before the first await: a second join of the same endpoint fails
+    try {
+      await room.created.get(w);
+    } catch (err) {
+      room.hosts.set(w, room.hosts.get(w)! - 1);
+      rec.room = undefined;
+      throw err;
+    }
     room.members.set(endpointId, rec);
-    rec.room = roomId;
     rec.owner = options.owner ?? false;
     this.updateRoomRate(room);
     try {
@@ -234,7 +244,7 @@ export class MediaEngine extends EventEmitter {
     const emptied = this.forgetMember(room, endpointId, rec);
     await this.link(w).request({ type: 'room.remove', roomId, endpointId });
     for (const other of room.hosts.keys()) if (other !== w) void this.link(other).request({ type: 'room.tone', roomId, tone: 'leave' }).catch(() => undefined);
-    if (emptied) await this.link(w).request({ type: 'room.destroy', roomId });
+    if (emptied && !room.hosts.has(w)) await this.link(w).request({ type: 'room.destroy', roomId }); // unless someone joined there meanwhile
   }
 
   /** Who is in a room, and on which worker. */
@@ -314,6 +324,7 @@ export class MediaEngine extends EventEmitter {
       rooms.push(roomId);
       for (const [ep, rec] of room.members) if (rec.worker === w) this.forgetMember(room, ep, rec);
       room.hosts.delete(w);
+      room.created.delete(w);
       room.span.setHost(w, false);
     }
     this.emit('event', { event: 'worker.lost', worker: w, exitCode, endpoints, rooms } satisfies EngineEvent);
@@ -338,6 +349,7 @@ export class MediaEngine extends EventEmitter {
       return false;
     }
     room.hosts.delete(rec.worker);
+    room.created.delete(rec.worker);
     room.span.setHost(rec.worker, false);
     return true;
   }

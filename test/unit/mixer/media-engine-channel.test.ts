@@ -101,4 +101,28 @@ test('endpoints spread over workers; colocateWith keeps relay legs together', as
   }
 });
 
+test('concurrent joins on one worker create its share of the room once; the last leave destroys it', async () => {
+  const engine = await MediaEngine.start({ workers: 1, workerScript: script, rtpPorts: { min: 30000, max: 30100 } });
+  const seen: string[] = [];
+  engine.on('event', (e) => {
+    if (e.event === 'log') seen.push(e.msg);
+  });
+  try {
+    engine.createRoom({ roomId: 'c' });
+    for (let i = 0; i < 5; i++) await engine.createEndpoint({ endpointId: `m${i}`, payloads: pcmu });
+    await Promise.all([0, 1, 2, 3, 4].map((i) => engine.addToRoom('c', `m${i}`)));
+    assert.equal(seen, ['room.create']);
+    const again = await engine.addToRoom('c', 'm0').then(() => undefined, (e: Error) => e.message);
+    assert.match(again ?? '', /already in room/);
+    for (let i = 0; i < 4; i++) await engine.removeFromRoom('c', `m${i}`);
+    assert.equal(seen, ['room.create']);
+    await engine.removeFromRoom('c', 'm4');
+    assert.equal(seen, ['room.create', 'room.destroy']);
+    await engine.addToRoom('c', 'm0');
+    assert.equal(seen, ['room.create', 'room.destroy', 'room.create']);
+  } finally {
+    await engine.close();
+  }
+});
+
 test.run();
