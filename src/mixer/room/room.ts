@@ -188,15 +188,29 @@ export class Room {
   private finish(tick: number, spanning: boolean): void {
     const talkers = spanning ? this.chooseGlobal(tick) : this.chooseLocal();
     const f = this.frameScratch;
-    f.talkerCount = talkers;
     f.samples = this.samples;
     f.extras = this.extraFrames;
     f.extraCount = this.fillExtras();
-    const waiting = this.waiting();
-    if (!waiting) mixOnce(f, this.mixBuf, this.ctx.limiter);
-    this.mixStream.begin(tick, this.mixBuf.mix, this.samples);
     this.silenceStream.begin(tick, this.silence, this.samples);
-    this.send(talkers, waiting, waiting ? this.waitingMusic(tick) : undefined);
+    if (!this.waiting()) {
+      f.talkerCount = talkers;
+      mixOnce(f, this.mixBuf, this.ctx.limiter);
+      this.mixStream.begin(tick, this.mixBuf.mix, this.samples);
+      this.send(talkers, undefined);
+      return;
+    }
+    // Waiting for the owner: nobody is mixed; everyone hears the music (encoded once per
+    // codec at the music's rate), or music plus a room-wide prompt when one is playing.
+    const music = this.waitingMusic(tick);
+    let stream = music ? music.stream : this.silenceStream;
+    if (f.extraCount > 0) {
+      f.talkerCount = music ? 1 : 0;
+      this.talkerFrames[0] = music ? music.stream.pcmAt(this.rate) : this.silence;
+      mixOnce(f, this.mixBuf, this.ctx.limiter);
+      this.mixStream.begin(tick, this.mixBuf.mix, this.samples);
+      stream = this.mixStream;
+    }
+    this.send(0, stream);
   }
 
   /** Local room: the chosen slots that have audio this tick are the talkers. */
@@ -258,17 +272,17 @@ export class Room {
     return undefined;
   }
 
-  private send(talkers: number, waiting: boolean, music: MusicChannel | undefined): void {
+  /** Send this tick's audio to every participant; `waitStream`: the room waits for its owner. */
+  private send(talkers: number, waitStream: SharedEncoding | undefined): void {
     const ps = this.participants;
     const limiter = this.ctx.limiter;
     for (let i = 0; i < ps.length; i++) {
       const p = ps[i]!;
       if (p.endpoint.deafened) {
         p.sendShared(this.silenceStream);
-      } else if (waiting) {
-        const stream = music ? music.stream : this.silenceStream;
-        if (p.greeting) p.sendPrivate(stream.pcmAt(this.rate), this.rate, limiter);
-        else p.sendShared(stream);
+      } else if (waitStream) {
+        if (p.greeting) p.sendPrivate(waitStream.pcmAt(this.rate), this.rate, limiter);
+        else p.sendShared(waitStream);
       } else {
         // A chosen talker keeps its private stream (its own encoder) for as long as it is
         // chosen, even in a tick where it had no frame: stateful codecs (G.722, Opus) would

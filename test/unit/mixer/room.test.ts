@@ -161,6 +161,21 @@ test('wait-for-owner: music for everyone until an owner is in the room (span hea
   assert.ok(l.heard(450) < -55);
 });
 
+test('a room-wide prompt while waiting for the owner is heard over the music, encoded once for all', () => {
+  const music = new MusicChannel(toneSamples(16000, 1000, 16000, { amplitude: 5000 }));
+  const { room } = setup({ waitForOwner: true, music });
+  const ls = [new FakeEndpoint('a', PCMU), new FakeEndpoint('b', PCMU)];
+  ls.forEach((ep, i) => join(room, ep, i));
+  room.playToAll(toneSamples(8000, 1600, 8000, { amplitude: 5000 }), false, 'announce');
+  for (let tick = 0; tick < 20; tick++) room.gather(tick);
+  for (const l of ls) {
+    assert.ok(l.heard(1600) > -30, `${l.id} hears the announcement`);
+    assert.ok(l.heard(1000) > -30, `${l.id} still hears the music`);
+    assert.is(l.encoderCalls, 0);
+  }
+  assert.equal(ls[0]!.sent[10], ls[1]!.sent[10]);
+});
+
 test('a wideband room (16 kHz, set by the engine in the span header): G.722 and G.711 participants hear each other through the resamplers', () => {
   const { room, span } = setup();
   span.setRate(16000);
