@@ -85,6 +85,14 @@ export class HeaderList {
     return out;
   }
 
+  /** Number of fields of this name (comma-joined lists count as one), without building a list. */
+  count(name: string): number {
+    const key = canonicalHeaderName(name).key;
+    let n = 0;
+    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === key) n++;
+    return n;
+  }
+
   has(name: string): boolean {
     return this.keys.includes(canonicalHeaderName(name).key);
   }

@@ -66,6 +66,15 @@ export interface RequestProblem {
 
 const SINGLE_VALUE = ['From', 'To', 'Call-ID', 'CSeq', 'Max-Forwards', 'Content-Length', 'Content-Type'];
 const MANDATORY = ['Via', 'From', 'To', 'Call-ID', 'CSeq'];
+/** The typed reads that must succeed, with the name a 400 gives (module-level: nothing allocated per request). */
+const READERS: ReadonlyArray<readonly [string, (req: SipRequest) => unknown]> = [
+  ['Via', vias],
+  ['From', from],
+  ['To', to],
+  ['Call-ID', callId],
+  ['CSeq', cseq],
+  ['Max-Forwards', maxForwards],
+];
 
 /**
  * Runs the checks and builds the rejection, or returns undefined when the request may be
@@ -103,18 +112,10 @@ function checkStructure(req: SipRequest): RequestProblem | undefined {
   if (req.version !== SIP_VERSION) return problem(505, 'Version Not Supported');
   const h = req.headers;
   for (const name of MANDATORY) if (!h.has(name)) return problem(400, `Missing ${name}`);
-  for (const name of SINGLE_VALUE) if (h.getAll(name).length > 1) return problem(400, `Multiple ${name} values`);
-  const readers: Array<[string, () => unknown]> = [
-    ['Via', () => vias(req)],
-    ['From', () => from(req)],
-    ['To', () => to(req)],
-    ['Call-ID', () => callId(req)],
-    ['CSeq', () => cseq(req)],
-    ['Max-Forwards', () => maxForwards(req)],
-  ];
-  for (const [name, read] of readers) {
+  for (const name of SINGLE_VALUE) if (h.count(name) > 1) return problem(400, `Multiple ${name} values`);
+  for (const [name, read] of READERS) {
     try {
-      read();
+      read(req);
     } catch {
       return problem(400, `Malformed ${name}`);
     }
@@ -153,6 +154,8 @@ function checkRequestUri(req: SipRequest, opts: RequestCheckOptions): RequestPro
 /** §8.2.2.3; Require and Proxy-Require are ignored in CANCEL (and ACK). */
 function checkExtensions(req: SipRequest, opts: RequestCheckOptions): RequestProblem | undefined {
   if (req.method === 'CANCEL') return undefined;
+  // The usual request requires nothing: no lists to build.
+  if (!req.headers.has('require') && !req.headers.has('proxy-require')) return undefined;
   const supported = opts.supportedOptionTags ?? [];
   let tags: string[];
   try {

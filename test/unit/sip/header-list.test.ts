@@ -14,4 +14,12 @@ test('compact and case-insensitive header names address the same field (RFC 3261
   assert.equal(h.get('via'), 'SIP/2.0/UDP c;branch=z9hG4bK3');
 });
 
+test('count tells how many fields a name has, compact forms included, without building a list', () => {
+  const h = new HeaderList();
+  h.append('Via', 'SIP/2.0/UDP a;branch=z9hG4bK1').append('v', 'SIP/2.0/UDP b;branch=z9hG4bK2').append('To', '<sip:b@x>');
+  assert.is(h.count('via'), 2);
+  assert.is(h.count('t'), 1);
+  assert.is(h.count('Route'), 0);
+});
+
 test.run();
