@@ -249,17 +249,36 @@ function findHeader(h: Map<string, string>, name: string): string | undefined {
   return undefined;
 }
 
-const requestUriCache = new WeakMap<SipRequest, { raw: string; uri: Uri }>();
-
 /**
- * The parsed Request-URI of a request, cached on the request (the parser already parsed
- * SIP and SIPS Request-URIs, so this is free on the hot path). Treat the result as
- * read-only; assigning a new `req.uri` string invalidates the cache.
+ * The parsed Request-URI of a request, parsed once while that request is handled: the
+ * checks, the registrar and the digest check each ask for it. Treat the result as
+ * read-only; assigning a new `req.uri` string makes the next call parse again.
+ *
+ * The memo holds the last two requests asked about (two, so comparing two requests -
+ * RFC 2543 matching - does not parse on every call). A WeakMap keyed by request would do the
+ * same, but every entry is an ephemeron the garbage collector must process, once per
+ * request received.
  */
 export function requestUri(req: SipRequest): Uri {
-  const hit = requestUriCache.get(req);
-  if (hit && hit.raw === req.uri) return hit.uri;
+  if (req === memo[0].req && req.uri === memo[0].raw) return memo[0].uri!;
+  if (req === memo[1].req && req.uri === memo[1].raw) return memo[1].uri!;
   const uri = parseUri(req.uri);
-  requestUriCache.set(req, { raw: req.uri, uri });
+  const slot = memo[memoNext]!;
+  memoNext ^= 1;
+  slot.req = req;
+  slot.raw = req.uri;
+  slot.uri = uri;
   return uri;
 }
+
+interface RequestUriMemo {
+  req: SipRequest | undefined;
+  raw: string;
+  uri: Uri | undefined;
+}
+
+const memo: [RequestUriMemo, RequestUriMemo] = [
+  { req: undefined, raw: '', uri: undefined },
+  { req: undefined, raw: '', uri: undefined },
+];
+let memoNext = 0;
