@@ -181,6 +181,31 @@ export class HeaderList {
     this.cache = undefined;
   }
 
+  /** Lower-case key (compact forms expanded) of the field at `index` (0 <= index < size). */
+  keyAt(index: number): string {
+    return this.keys[index]!;
+  }
+
+  /** Canonical display name of the field at `index`. */
+  nameAt(index: number): string {
+    return this.names[index]!;
+  }
+
+  /** Value of the field at `index`. */
+  valueAt(index: number): string {
+    return this.values[index]!;
+  }
+
+  /** Appends the field at `index` of `other` (a response copying request fields, RFC 3261 §8.2.6.2). */
+  appendFieldOf(other: HeaderList, index: number, value: string = other.values[index]!): this {
+    const key = other.keys[index]!;
+    this.keys.push(key);
+    this.names.push(other.names[index]!);
+    this.values.push(value);
+    this.invalidate(key);
+    return this;
+  }
+
   /** [display name, value] pairs in wire order. */
   *[Symbol.iterator](): IterableIterator<[string, string]> {
     for (let i = 0; i < this.keys.length; i++) yield [this.names[i]!, this.values[i]!];

@@ -18,18 +18,29 @@ export interface ResponseOptions {
   copyRecordRoute?: boolean;
 }
 
-const COPIED = ['via', 'from', 'call-id', 'cseq'] as const;
-
 export function createResponse(req: SipRequest, status: number, reason?: string, opts: ResponseOptions = {}): SipResponse {
   if (!Number.isInteger(status) || status < 100 || status > 699) throw new RangeError(`status ${status} is not 100-699`);
   const h = new HeaderList();
+  const src = req.headers;
   const addTag = opts.toTag !== undefined && status !== 100 && !toHasTag(req);
-  for (const [name, value] of req.headers) {
-    const key = name.toLowerCase();
-    if ((COPIED as readonly string[]).includes(key)) h.append(name, value);
-    else if (key === 'to') h.append(name, addTag ? `${value};tag=${opts.toTag}` : value);
-    else if (key === 'timestamp' && status === 100) h.append(name, value);
-    else if (key === 'record-route' && opts.copyRecordRoute) h.append(name, value);
+  for (let i = 0; i < src.size; i++) {
+    switch (src.keyAt(i)) {
+      case 'via':
+      case 'from':
+      case 'call-id':
+      case 'cseq':
+        h.appendFieldOf(src, i);
+        break;
+      case 'to':
+        h.appendFieldOf(src, i, addTag ? `${src.valueAt(i)};tag=${opts.toTag}` : src.valueAt(i));
+        break;
+      case 'timestamp':
+        if (status === 100) h.appendFieldOf(src, i);
+        break;
+      case 'record-route':
+        if (opts.copyRecordRoute) h.appendFieldOf(src, i);
+        break;
+    }
   }
   return new SipResponse(status, reason ?? reasonPhrase(status), h);
 }

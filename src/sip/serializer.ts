@@ -15,17 +15,20 @@ const CONTENT_LENGTH = 'Content-Length';
 export function serializeMessage(m: SipMessage): Buffer {
   let head = m.kind === 'request' ? `${m.method} ${m.uri} ${m.version}\r\n` : `${m.version} ${m.status} ${m.reason}\r\n`;
   let wroteLength = false;
-  for (const [name, value] of m.headers) {
+  const h = m.headers;
+  for (let i = 0; i < h.size; i++) {
+    const name = h.nameAt(i);
     if (name === CONTENT_LENGTH) {
       // The first Content-Length keeps its place; repeats are dropped.
       if (!wroteLength) head += `Content-Length: ${m.body.length}\r\n`;
       wroteLength = true;
       continue;
     }
-    head += `${name}: ${safeValue(value)}\r\n`;
+    head += `${name}: ${safeValue(h.valueAt(i))}\r\n`;
   }
   if (!wroteLength) head += `Content-Length: ${m.body.length}\r\n`;
   head += '\r\n';
+  if (m.body.length === 0) return Buffer.from(head, 'utf8');
   const headLength = Buffer.byteLength(head, 'utf8');
   const out = Buffer.allocUnsafe(headLength + m.body.length);
   out.write(head, 0, 'utf8');

@@ -22,4 +22,15 @@ test('count tells how many fields a name has, compact forms included, without bu
   assert.is(h.count('Route'), 0);
 });
 
+test('fields read by index, and one copied from another list keeps its key, spelling and value', () => {
+  const req = new HeaderList();
+  req.append('v', 'SIP/2.0/UDP a;branch=z9hG4bK1').append('Call-ID', 'c1');
+  assert.equal([req.keyAt(0), req.nameAt(0), req.valueAt(0)], ['via', 'Via', 'SIP/2.0/UDP a;branch=z9hG4bK1']);
+  const res = new HeaderList();
+  res.prime('call-id', 'stale view');
+  res.appendFieldOf(req, 1).appendFieldOf(req, 0, 'SIP/2.0/UDP b;branch=z9hG4bK2');
+  assert.equal([...res], [['Call-ID', 'c1'], ['Via', 'SIP/2.0/UDP b;branch=z9hG4bK2']]);
+  assert.is(res.typed('call-id', (v) => v.join()), 'c1', 'the cached view of a changed field is dropped');
+});
+
 test.run();
