@@ -132,6 +132,19 @@ export class HeaderList {
     return this;
   }
 
+  /**
+   * Replace the value of the first field of this name in place, keeping its position (the
+   * top Via stamped with received/rport, RFC 3261 §18.2.1); false when there is none.
+   */
+  replaceFirst(name: string, value: string): boolean {
+    const key = canonicalHeaderName(name).key;
+    const i = this.keys.indexOf(key);
+    if (i < 0) return false;
+    this.values[i] = value;
+    this.invalidate(key);
+    return true;
+  }
+
   /** Remove every field of this name; returns how many were removed. */
   remove(name: string): number {
     const key = canonicalHeaderName(name).key;

@@ -83,26 +83,39 @@ function rportOf(p: Map<string, string | null>): number | null | undefined {
   return parseBoundedInt(r, 65535, 'Via: rport', 5);
 }
 
-const TYPED = new Set(['branch', 'received', 'rport']);
-
-/** Writes one via-parm. branch, received and rport come from the typed fields. */
+/** Writes one via-parm. branch, received and rport come from the typed fields, in their parameter's place. */
 export function formatVia(v: Via): string {
-  let out = `${v.protocol}/${v.transport} ${v.host}`;
-  if (v.port !== undefined) out += `:${v.port}`;
-  const written = new Set<string>();
-  for (const [k, val] of v.params) {
-    if (TYPED.has(k)) {
-      out += typedParam(v, k);
-      written.add(k);
+  let out = v.port === undefined ? `${v.protocol}/${v.transport} ${v.host}` : `${v.protocol}/${v.transport} ${v.host}:${v.port}`;
+  let branch = false;
+  let received = false;
+  let rport = false;
+  v.params.forEach((val, k) => {
+    if (k === 'branch') {
+      out += branchParam(v);
+      branch = true;
+    } else if (k === 'received') {
+      out += receivedParam(v);
+      received = true;
+    } else if (k === 'rport') {
+      out += rportParam(v);
+      rport = true;
     } else out += val === null ? `;${k}` : `;${k}=${val}`;
-  }
-  for (const k of TYPED) if (!written.has(k)) out += typedParam(v, k);
+  });
+  if (!branch) out += branchParam(v);
+  if (!received) out += receivedParam(v);
+  if (!rport) out += rportParam(v);
   return out;
 }
 
-function typedParam(v: Via, k: string): string {
-  if (k === 'branch') return v.branch !== undefined ? `;branch=${v.branch}` : '';
-  if (k === 'received') return v.received !== undefined ? `;received=${v.received}` : '';
+function branchParam(v: Via): string {
+  return v.branch !== undefined ? `;branch=${v.branch}` : '';
+}
+
+function receivedParam(v: Via): string {
+  return v.received !== undefined ? `;received=${v.received}` : '';
+}
+
+function rportParam(v: Via): string {
   if (v.rport === undefined) return '';
   return v.rport === null ? ';rport' : `;rport=${v.rport}`;
 }

@@ -15,14 +15,13 @@ const DEFAULT_PORT: Record<string, number> = { UDP: 5060, TCP: 5060, TLS: 5061, 
 
 /** Stamps received/rport on the top Via of `req` in place; returns the updated top Via. */
 export function stampReceived(req: SipRequest, flow: Flow): Via {
-  const fields = req.headers.getAll('Via');
-  const first = fields[0];
+  const first = req.headers.get('Via');
   if (first === undefined) throw new Error('stampReceived: request has no Via');
   // Usually the first field holds only the top Via: then the parser's cached view is reused.
   const single = !first.includes(',');
   const all = single ? vias(req) : undefined;
-  const inField = all ? [all[0]!] : parseVia(first);
-  const top = inField[0]!;
+  const inField = all ? undefined : parseVia(first);
+  const top = all ? all[0]! : inField![0]!;
   const hostAddress = top.host.startsWith('[') ? top.host.slice(1, -1) : top.host;
   if (top.rport === null) {
     top.rport = flow.remotePort;
@@ -33,8 +32,7 @@ export function stampReceived(req: SipRequest, flow: Flow): Via {
   // Typed fields and the parameter map stay in step, as if the new value had been parsed.
   top.received = flow.remoteAddress;
   top.params.set('received', flow.remoteAddress);
-  fields[0] = inField.map(formatVia).join(', ');
-  req.headers.set('Via', fields);
+  req.headers.replaceFirst('Via', inField ? inField.map(formatVia).join(', ') : formatVia(top));
   if (all) req.headers.prime('via', all); // the cached objects were updated in place
   return top;
 }

@@ -33,4 +33,14 @@ test('fields read by index, and one copied from another list keeps its key, spel
   assert.is(res.typed('call-id', (v) => v.join()), 'c1', 'the cached view of a changed field is dropped');
 });
 
+test('replaceFirst changes the first field of a name in place and drops its cached view', () => {
+  const h = new HeaderList();
+  h.append('Via', 'SIP/2.0/UDP a;branch=z9hG4bK1').append('To', '<sip:b@x>').append('Via', 'SIP/2.0/UDP b;branch=z9hG4bK2');
+  h.prime('via', ['old view']);
+  assert.is(h.replaceFirst('v', 'SIP/2.0/UDP a;branch=z9hG4bK1;received=192.0.2.1'), true);
+  assert.equal([...h].map(([, v]) => v), ['SIP/2.0/UDP a;branch=z9hG4bK1;received=192.0.2.1', '<sip:b@x>', 'SIP/2.0/UDP b;branch=z9hG4bK2']);
+  assert.equal(h.typed('via', (v) => v.length), 2);
+  assert.is(h.replaceFirst('Route', 'x'), false);
+});
+
 test.run();
