@@ -21,7 +21,9 @@
  *   (RFC 3550 A.1 counts them separately) are dropped and counted. Reordered packets
  *   (older than the newest seen) are stored normally.
  * - Target delay: frame + 3 x RFC 3550 §6.4.1 interarrival jitter, bounded to
- *   [minDelayMs, maxDelayMs], rounded up to whole frames, with one frame of hysteresis. A late packet raises a hold on
+ *   [minDelayMs, maxDelayMs], rounded to the nearest whole frame (not up: a packet also
+ *   waits for the next playout tick, on average half a frame, which is slack of its own;
+ *   rounding up made 0.5 ms of jitter cost a whole extra 20 ms), with one frame of hysteresis. A late packet raises a hold on
  *   the target (delay in place + lateness) that decays by one frame every `holdDecayTicks`.
  * - Backlog: the occupancy (frames spanned from the next to play up to the newest
  *   received, holes included) is smoothed over ticks. Smoothed occupancy 1.5 frames above
@@ -220,7 +222,7 @@ export class JitterBuffer {
    */
   targetFrames(): number {
     const raw = (this.frameMs + JITTER_FACTOR * this.jitter.jitterMs) / this.frameMs;
-    if (raw > this.jitterFrames || raw < this.jitterFrames - 1) this.jitterFrames = Math.ceil(raw);
+    if (raw > this.jitterFrames || raw < this.jitterFrames - 1) this.jitterFrames = Math.max(1, Math.round(raw));
     const t = Math.max(this.jitterFrames, this.holdFrames, this.minFrames);
     return t > this.maxFrames ? this.maxFrames : t;
   }
