@@ -4,6 +4,7 @@
  * Durations are in seconds, as written in the file; paths are absolute.
  */
 import type { LogLevel } from '../log/logger.js';
+import type { CodecName } from '../rtp/codec/codec.js';
 
 export type DigestAlgorithm = 'MD5' | 'SHA-256';
 
@@ -20,6 +21,21 @@ export interface Config {
   security: { maxAuthFailures: number; failureWindow: number; blockTime: number; trustedNetworks: string[] };
   /** `workers` is resolved: `auto` in the file becomes the number of cores. */
   media: { workers: number };
+  calls: CallsConfig;
+}
+
+/** Call control (src/app/calls); durations in seconds as in the file. */
+export interface CallsConfig {
+  /** Forks still ringing after this long are cancelled and the caller gets 480. */
+  ringTimeout: number;
+  /** An answered call whose media stops this long is torn down; 0 = never. */
+  mediaTimeout: number;
+  /** RFC 4028 session interval granted when a phone asks for session timers (>= 90, RFC 4028 §4). */
+  sessionExpires: number;
+  /** Absolute path of the music on hold (WAV 8/16 kHz 16-bit mono). */
+  musicOnHold: string;
+  /** Audio codecs offered and accepted, in preference order. */
+  codecs: CodecName[];
 }
 
 export interface SipConfig {

@@ -6,8 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import type { Config, DigestAlgorithm, SipConfig } from './config.js';
+import type { CodecName } from '../rtp/codec/codec.js';
+import type { CallsConfig, Config, DigestAlgorithm, SipConfig } from './config.js';
 import { ConfigError, ValueError } from './config-error.js';
 import { ConfigReader } from './config-reader.js';
 import { packageVersion } from './package-version.js';
@@ -22,7 +24,7 @@ export interface LoadConfigOptions {
 
 /** Every key, per section: the loader accepts these and nothing else. */
 export const CONFIG_SECTIONS = {
-  '': ['sip', 'rtp', 'data', 'log', 'registrar', 'auth', 'security', 'media'],
+  '': ['sip', 'rtp', 'data', 'log', 'registrar', 'auth', 'security', 'media', 'calls'],
   sip: ['listen', 'port', 'tlsPort', 'wsPort', 'wssPort', 'domain', 'externalAddress', 'userAgent', 'tls'],
   'sip.tls': ['cert', 'key'],
   rtp: ['ports'],
@@ -31,6 +33,7 @@ export const CONFIG_SECTIONS = {
   auth: ['realm', 'algorithms', 'nonceLifetime'],
   security: ['maxAuthFailures', 'failureWindow', 'blockTime', 'trustedNetworks'],
   media: ['workers'],
+  calls: ['ringTimeout', 'mediaTimeout', 'sessionExpires', 'musicOnHold', 'codecs'],
 } as const;
 
 function section(reader: ConfigReader, name: keyof typeof CONFIG_SECTIONS) {
@@ -39,6 +42,9 @@ function section(reader: ConfigReader, name: keyof typeof CONFIG_SECTIONS) {
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 const ALGORITHMS: readonly DigestAlgorithm[] = ['MD5', 'SHA-256'];
+const CODECS: readonly CodecName[] = ['PCMU', 'PCMA', 'G722', 'opus'];
+/** The music on hold shipped with the package (compiled to dist/src/config/: the root is three levels up). */
+export const DEFAULT_MUSIC_ON_HOLD = fileURLToPath(new URL('../../../media/moh/default.wav', import.meta.url));
 
 export function loadConfig(path?: string, opts: LoadConfigOptions = {}): Config {
   const cwd = opts.cwd ?? process.cwd();
@@ -100,7 +106,27 @@ function readConfig(reader: ConfigReader, baseDir: string, cores: number): Confi
       trustedNetworks: security.get('trustedNetworks', v.list(v.cidr, { unique: true }), []),
     },
     media: { workers: media.get('workers', v.workerCount(cores), cores) },
+    calls: readCalls(reader, baseDir),
   };
+}
+
+function readCalls(reader: ConfigReader, baseDir: string): CallsConfig {
+  const c = section(reader, 'calls');
+  const music = c.optional('musicOnHold', v.filePath);
+  return {
+    ringTimeout: c.get('ringTimeout', v.integer(1, 3600), 30),
+    mediaTimeout: c.get('mediaTimeout', v.integer(0, 86400), 60),
+    // RFC 4028 §4: Min-SE is at least 90 seconds.
+    sessionExpires: c.get('sessionExpires', v.integer(90, 86400), 1800),
+    musicOnHold: music === undefined ? DEFAULT_MUSIC_ON_HOLD : resolve(baseDir, music),
+    codecs: c.get('codecs', v.list(codec, { nonEmpty: true, unique: true }), [...CODECS]),
+  };
+}
+
+function codec(value: unknown): CodecName {
+  const found = typeof value === 'string' ? CODECS.find((x) => x.toLowerCase() === value.toLowerCase()) : undefined;
+  if (!found) throw new ValueError(`must be one of ${CODECS.join(', ')}, got ${v.shown(value)}`);
+  return found;
 }
 
 function readSip(reader: ConfigReader, baseDir: string): SipConfig {

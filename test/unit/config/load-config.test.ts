@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../../src/config/config-error.js';
 import { wantsPrettyLog } from '../../../src/config/config.js';
-import { loadConfig } from '../../../src/config/load-config.js';
+import { DEFAULT_MUSIC_ON_HOLD, loadConfig } from '../../../src/config/load-config.js';
 import { packageVersion } from '../../../src/config/package-version.js';
 
 /** Writes `text` as <tmp>/etc/config.yaml and loads it by the relative path the operator would type. */
@@ -39,7 +39,19 @@ test('with no file every key has its default and paths resolve against the cwd',
     auth: { realm: 'pbx.local', algorithms: ['MD5', 'SHA-256'], nonceLifetime: 300 },
     security: { maxAuthFailures: 5, failureWindow: 60, blockTime: 300, trustedNetworks: [] },
     media: { workers: 8 },
+    calls: { ringTimeout: 30, mediaTimeout: 60, sessionExpires: 1800, musicOnHold: DEFAULT_MUSIC_ON_HOLD, codecs: ['PCMU', 'PCMA', 'G722', 'opus'] },
   });
+});
+
+test('calls: timers, music on hold relative to the file, codecs case-insensitive; the shipped music exists', () => {
+  const { config, root } = load('calls:\n  ringTimeout: 20\n  mediaTimeout: 0\n  sessionExpires: 600\n  musicOnHold: moh/tune.wav\n  codecs: [g722, pcma]\n');
+  assert.equal(config.calls, { ringTimeout: 20, mediaTimeout: 0, sessionExpires: 600, musicOnHold: join(root, 'etc', 'moh', 'tune.wav'), codecs: ['G722', 'PCMA'] });
+  assert.ok(existsSync(DEFAULT_MUSIC_ON_HOLD), DEFAULT_MUSIC_ON_HOLD);
+});
+
+test('calls: a session interval under 90 s (RFC 4028 §4 Min-SE floor) and unknown codecs are refused', () => {
+  rejects('calls:\n  sessionExpires: 60\n', 'etc/config.yaml: calls.sessionExpires must be an integer 90-86400, got 60 (line 2)');
+  rejects('calls:\n  codecs: [PCMU, G729]\n', 'etc/config.yaml: calls.codecs[1] must be one of PCMU, PCMA, G722, opus, got "G729" (line 2)');
 });
 
 test('an empty file is all defaults, and remembers where it was', () => {
