@@ -80,6 +80,44 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE registrations ADD COLUMN contact_params TEXT;
     `,
   },
+  {
+    version: 3,
+    description: 'call history: calls and the users involved in each',
+    sql: `
+      -- One row per call, inserted when it starts; disposition NULL while live (and after a
+      -- crash, until the next start closes it as 'failed', 'switch restarted').
+      CREATE TABLE calls (
+        id             TEXT    PRIMARY KEY,
+        caller_number  TEXT    NOT NULL,
+        caller_name    TEXT,
+        caller_device  TEXT,
+        dialled        TEXT    NOT NULL,
+        callee_user    TEXT,
+        answered_by    TEXT,
+        started_at     INTEGER NOT NULL,
+        answered_at    INTEGER,
+        ended_at       INTEGER,
+        disposition    TEXT CHECK (disposition IN ('answered', 'busy', 'no-answer', 'cancelled', 'failed')),
+        end_reason     TEXT
+      );
+      -- history, newest first
+      CREATE INDEX calls_by_start ON calls(started_at);
+      -- closing the rows a crash left live: only those rows are in this index
+      CREATE INDEX calls_live ON calls(ended_at) WHERE ended_at IS NULL;
+      -- Users involved, by extension at call time (no foreign key: history outlives users).
+      -- started_at is the call's, copied so that one user's history is one index range.
+      CREATE TABLE call_parties (
+        call_id     TEXT    NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
+        user_ext    TEXT    NOT NULL,
+        role        TEXT    NOT NULL CHECK (role IN ('caller', 'callee')),
+        missed      INTEGER NOT NULL DEFAULT 0 CHECK (missed IN (0, 1)),
+        started_at  INTEGER NOT NULL,
+        PRIMARY KEY (call_id, user_ext, role)
+      ) WITHOUT ROWID;
+      CREATE INDEX call_parties_by_user ON call_parties(user_ext, started_at);
+      CREATE INDEX call_parties_missed ON call_parties(user_ext, started_at) WHERE missed = 1;
+    `,
+  },
 ];
 
 /** The newest schema this code knows. */

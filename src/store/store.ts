@@ -4,6 +4,7 @@
  * on each call, so a change committed by one process is seen by the other at once.
  */
 import { join } from 'node:path';
+import { createCallHistoryRepository, type CallHistoryRepository } from './calls-repository.js';
 import { DATABASE_FILE, openDatabase, type SqliteDatabase } from './database.js';
 import { createDeviceRepository, type DeviceRepository } from './devices-repository.js';
 import { migrate } from './migrations.js';
@@ -19,6 +20,8 @@ export interface Store {
   readonly users: UserRepository;
   readonly devices: DeviceRepository;
   readonly registrations: RegistrationStore;
+  /** Call history (migration 3). */
+  readonly calls: CallHistoryRepository;
   /** Who answers `number` (main extension wins over a device extension). */
   resolveNumber(number: string): ResolvedNumber | undefined;
   /** Runs `fn` in one IMMEDIATE transaction (nestable: inner calls become savepoints). */
@@ -47,6 +50,7 @@ export function openStore(dataDir: string): Store {
     users,
     devices,
     registrations,
+    calls: createCallHistoryRepository(db),
     resolveNumber: createNumberResolver(users, devices),
     transaction: <T>(fn: () => T): T => runInTransaction.immediate(fn) as T,
     close: () => db.close(),
@@ -57,5 +61,6 @@ export function openStore(dataDir: string): Store {
 export type { UserRepository, NewUser, UserChanges } from './users-repository.js';
 export type { DeviceRepository, NewDevice, DeviceChanges } from './devices-repository.js';
 export type { UserRecord, DeviceRecord, DeviceAuth, AuthAlgorithm } from './records.js';
+export type { CallDisposition, CallRecord, CallParty, CallHistoryEntry, CallHistoryQuery, CallHistoryRepository } from './calls-repository.js';
 export type { ResolvedNumber } from './number-resolver.js';
 export type { BindingRecord, BindingFlow, BindingProtocol, LiveBinding, RegistrationStore } from './registration-store.js';
