@@ -91,6 +91,11 @@ export class ControlServer {
     return this.server !== undefined;
   }
 
+  /** Clients connected now. */
+  get clients(): number {
+    return this.connections.size;
+  }
+
   /** Listens on the socket path; SwitchAlreadyRunningError when a live switch holds it. */
   async start(): Promise<void> {
     if (this.server) throw new Error('control server already started');
