@@ -25,9 +25,12 @@ export interface SipUri {
   port?: number;
   /** Names lower-case, names and values unescaped; `null` for a parameter without value. */
   params: Map<string, string | null>;
-  /** Header names and values unescaped, names as written. */
-  headers: Map<string, string>;
+  /** Header names and values unescaped, names as written (one shared empty map when there are none: read-only). */
+  headers: ReadonlyMap<string, string>;
 }
+
+/** The `headers` of every URI without any (nearly all: RFC 3261 §19.1.1 allows them in few places). */
+const NO_HEADERS: ReadonlyMap<string, string> = new Map();
 
 export interface TelUri {
   scheme: 'tel';
@@ -77,7 +80,7 @@ function schemeEnd(s: string): number {
 function parseSipUri(s: string, scheme: 'sip' | 'sips', start: number): SipUri {
   const sc = new Scanner(s, 'SIP URI');
   sc.pos = start;
-  const uri: SipUri = { scheme, host: '', params: new Map(), headers: new Map() };
+  const uri: SipUri = { scheme, host: '', params: new Map(), headers: NO_HEADERS };
   // userinfo ends at the first "@": neither user, password, parameters nor headers may
   // hold an unescaped "@" (RFC 4475 §3.1.1.9 semiuri: the user part is "user;par=u@example.net").
   const at = s.indexOf('@', start);
@@ -118,13 +121,15 @@ function scanUserinfo(sc: Scanner, uri: SipUri, at: number): void {
 }
 
 function scanHeaders(sc: Scanner, uri: SipUri): void {
+  const headers = new Map<string, string>();
   do {
     sc.pos++;
     const name = unescape(sc.need(HNV, 'a header name'), sc);
     if (sc.peek() !== 61) sc.fail('expected "=" in URI header');
     sc.pos++;
-    uri.headers.set(name, unescape(sc.run(HNV), sc));
+    headers.set(name, unescape(sc.run(HNV), sc));
   } while (sc.peek() === 38 /* & */);
+  uri.headers = headers;
 }
 
 /** RFC 3966: telephone-subscriber = global-number / local-number, then ;par. */
@@ -243,7 +248,7 @@ export function sipUriEquals(a: SipUri, b: SipUri): boolean {
   return true;
 }
 
-function findHeader(h: Map<string, string>, name: string): string | undefined {
+function findHeader(h: ReadonlyMap<string, string>, name: string): string | undefined {
   const lower = name.toLowerCase();
   for (const [k, v] of h) if (k.toLowerCase() === lower) return v;
   return undefined;

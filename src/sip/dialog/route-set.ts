@@ -40,8 +40,7 @@ export function asRequestUri(uri: string): string {
     if (u.scheme === 'tel') return uri;
     if (!u.params.has('method') && u.headers.size === 0) return uri;
     u.params.delete('method');
-    u.headers.clear();
-    return formatUri(u);
+    return formatUri({ ...u, headers: new Map() });
   } catch {
     return uri;
   }
