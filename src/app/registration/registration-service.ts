@@ -84,12 +84,14 @@ export class RegistrationService {
   /** One REGISTER (already through the RFC 3261 §8.2 checks): the final response to send. */
   handle(req: SipRequest, flow: Flow): SipResponse {
     const now = this.opts.clock.now();
-    const aor = this.aorOf(req);
-    const before = aor && this.log.isLevelEnabled('info') ? this.contactsOf(aor, now) : undefined;
+    // The AOR is only needed for info-level logs: not read (a URI parse) when they are off.
+    const logging = this.log.isLevelEnabled('info');
+    const aor = logging ? this.aorOf(req) : undefined;
+    const before = aor ? this.contactsOf(aor, now) : undefined;
     const { response, events } = this.pipeline.handleRegister(req, flow, now);
     for (const e of events) this.logAuthEvent(e);
     if (response.status === 200 && aor && before) this.logChanges(aor, before, this.contactsOf(aor, now), req, flow);
-    else if (response.status >= 300 && response.status !== 401)
+    else if (logging && response.status >= 300 && response.status !== 401)
       this.log.info({ event: 'registration.refused', aor, status: response.status, reason: response.reason, source: `${flow.remoteAddress}:${flow.remotePort}` }, `REGISTER ${aor ?? '?'} refused: ${response.status} ${response.reason}`);
     return response;
   }
