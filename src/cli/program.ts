@@ -1,7 +1,10 @@
 /** The `softswitch` command tree. Built fresh per run (commander keeps parse state). */
 import { packageVersion } from '../config/package-version.js';
 import type { CliContext } from './cli-context.js';
+import { callsCommand } from './commands/calls-command.js';
 import { deviceCommands } from './commands/device-commands.js';
+import { hangupCommand } from './commands/hangup-command.js';
+import { historyCommand } from './commands/history-command.js';
 import { registrationsCommand } from './commands/registrations-command.js';
 import { startCommand } from './commands/start-command.js';
 import { userCommands } from './commands/user-commands.js';
@@ -32,5 +35,8 @@ export function buildProgram(ctx: CliContext): SoftswitchCommand {
   userCommands(program, ctx);
   deviceCommands(program, ctx);
   registrationsCommand(program, ctx);
+  callsCommand(program, ctx);
+  hangupCommand(program, ctx);
+  historyCommand(program, ctx);
   return program;
 }
