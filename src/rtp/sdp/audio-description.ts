@@ -14,7 +14,6 @@
  */
 import type { MediaDescription, SessionDescription as RawSession } from 'sdp-transform';
 import { isTelephoneEvent, staticAudioFormat } from './payload-formats.js';
-import { SdpError } from './sdp-error.js';
 import type { MediaBlock, SdpStructure } from './sdp-structure.js';
 import type { AudioDescription, MediaDirection, SdpCodec } from './types.js';
 import { isUnspecifiedAddress } from './hold.js';
@@ -22,21 +21,15 @@ import { isUnspecifiedAddress } from './hold.js';
 /** RFC 6464 client-to-mixer audio level header extension URI. */
 export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
 
-/** AudioDescription plus every telephone-event format the m-line lists. */
-export interface AudioDescriptionWithEvents extends AudioDescription {
-  telephoneEvents?: SdpCodec[];
-}
-
 function codecOf(pt: number, media: MediaDescription): SdpCodec | undefined {
   const map = media.rtp.find((r) => r.payload === pt);
   const fmtp = media.fmtp.find((f) => f.payload === pt)?.config;
   let codec: SdpCodec | undefined;
   if (map) {
     const clockRate = Number(map.rate);
-    // RFC 4566 §6: rtpmap:<payload type> <encoding name>/<clock rate>[/<encoding parameters>]
-    if (!map.codec || !Number.isInteger(clockRate) || clockRate <= 0) {
-      throw new SdpError(`malformed SDP: a=rtpmap for payload type ${pt} has no clock rate (RFC 4566 §6)`, 400);
-    }
+    // RFC 4566 §6: rtpmap:<payload type> <encoding name>/<clock rate>[/<encoding parameters>].
+    // A broken rtpmap leaves its format unnamed (left out) rather than failing the whole body.
+    if (!map.codec || !Number.isInteger(clockRate) || clockRate <= 0) return undefined;
     codec = { payloadType: pt, name: map.codec, clockRate };
     const channels = Number(map.encoding);
     if (map.encoding !== undefined && Number.isInteger(channels) && channels > 0) codec.channels = channels;
@@ -59,7 +52,7 @@ function directionOf(media: MediaDescription, session: RawSession, unspecified: 
   return written;
 }
 
-function positiveInt(value: unknown): number | undefined {
+function positiveNumber(value: unknown): number | undefined {
   const n = Number(value);
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
@@ -72,13 +65,13 @@ function splitEvents(codecs: SdpCodec[]): { audio: SdpCodec[]; events: SdpCodec[
 }
 
 /** Read m-line `index` of a body whose structure is already checked. */
-export function readAudioDescription(index: number, structure: SdpStructure, media: MediaDescription, session: RawSession): AudioDescriptionWithEvents {
+export function readAudioDescription(index: number, structure: SdpStructure, media: MediaDescription, session: RawSession): AudioDescription {
   const block: MediaBlock = structure.media[index]!;
   const connection = block.connection ?? structure.connection;
   const address = connection?.address ?? '0.0.0.0';
   const listed = block.formats.map((f) => codecOf(Number(f), media)).filter((c): c is SdpCodec => c !== undefined);
   const { audio, events } = splitEvents(listed);
-  const desc: AudioDescriptionWithEvents = {
+  const desc: AudioDescription = {
     address,
     port: block.port,
     codecs: audio,
@@ -92,9 +85,9 @@ export function readAudioDescription(index: number, structure: SdpStructure, med
     desc.telephoneEvent = events.find((e) => e.clockRate === 8000) ?? events[0]!;
     desc.telephoneEvents = events;
   }
-  const ptime = positiveInt(media.ptime);
+  const ptime = positiveNumber(media.ptime);
   if (ptime !== undefined) desc.ptime = ptime;
-  const rtcpPort = positiveInt(media.rtcp?.port);
+  const rtcpPort = positiveNumber(media.rtcp?.port);
   if (rtcpPort !== undefined) desc.rtcpPort = rtcpPort;
   const level = (media.ext ?? session.ext)?.find((e) => e.uri === AUDIO_LEVEL_URI);
   if (level) desc.audioLevelExtId = level.value;

@@ -40,7 +40,7 @@ function answerCodec(c: SdpCodec): SdpCodec {
   return out;
 }
 
-function answerTelephoneEvent(offer: AudioDescription & { telephoneEvents?: SdpCodec[] }, first: SdpCodec): SdpCodec | undefined {
+function answerTelephoneEvent(offer: AudioDescription, first: SdpCodec): SdpCodec | undefined {
   const offered = offer.telephoneEvents ?? (offer.telephoneEvent ? [offer.telephoneEvent] : []);
   const chosen = offered.find((e) => e.clockRate === first.clockRate) ?? offered.find((e) => e.clockRate === 8000);
   if (!chosen) return undefined;

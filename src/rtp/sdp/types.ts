@@ -27,8 +27,10 @@ export interface AudioDescription {
   port: number;
   /** Audio codecs in the sender's preference order, telephone-event excluded. */
   codecs: SdpCodec[];
-  /** RFC 4733 telephone-event, when offered/answered. */
+  /** RFC 4733 telephone-event, when offered/answered (the 8000 Hz one when several are listed). */
   telephoneEvent?: SdpCodec;
+  /** Every telephone-event format listed, in m-line order (WebRTC lists /48000 and /8000). */
+  telephoneEvents?: SdpCodec[];
   /**
    * From a=sendrecv/sendonly/recvonly/inactive at media or session level (default sendrecv,
    * RFC 3264 §5.1). With c=0.0.0.0 the peer must not be sent anything (RFC 3264 §8.4), so the
