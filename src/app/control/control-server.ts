@@ -40,7 +40,12 @@ export interface ControlServerOptions {
   maxInFlight?: number;
   /** A client with nothing in flight that sends nothing for this long is disconnected; default 60 s. */
   idleTimeoutMs?: number;
-  /** Clients at once; more are refused by the kernel backlog / closed; default 32. */
+  /**
+   * A handler that has not settled after this long is answered with an error (it may still
+   * finish; its result is dropped), so a stuck service cannot pin connections; default 30 s.
+   */
+  handlerTimeoutMs?: number;
+  /** Clients at once; more are closed as they connect; default 32. */
   maxConnections?: number;
   /** Extra fields of `switch.status` (ports, version, ...). */
   status?: () => Record<string, unknown>;
@@ -136,7 +141,7 @@ export class ControlServer {
     const handler = this.methods.get(method);
     if (!handler) return { id, error: `unknown method ${method}` };
     try {
-      return { id, result: await handler(request.params) };
+      return { id, result: await this.withTimeout(method, handler(request.params)) };
     } catch (err) {
       if (err instanceof ControlMethodError) {
         this.log.debug({ event: 'control.refused', method, error: err.message }, `${method}: ${err.message}`);
@@ -145,6 +150,17 @@ export class ControlServer {
       this.log.error({ event: 'control.handler_failed', method, err }, `control method ${method} failed`);
       return { id, error: `${method} failed: ${errorText(err)}` };
     }
+  }
+
+  private withTimeout(method: string, work: unknown): Promise<unknown> {
+    const ms = this.options.handlerTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${method} did not finish within ${ms / 1000} s`)), ms);
+    });
+    const settled = Promise.resolve(work);
+    settled.catch(() => {}); // a rejection after the timeout must not become an unhandled one
+    return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
   }
 
   private createServer(): Server {

@@ -88,6 +88,17 @@ test('a handler that throws answers one error line, is logged with the method, a
   await server.stop();
 });
 
+test('a handler that never settles is answered with an error after handlerTimeoutMs, and logged', async () => {
+  const log = captureLog();
+  const server = await started({ handlerTimeoutMs: 30 }, log.logger);
+  server.register({ stuck: () => new Promise(() => {}) });
+  const client = await ControlClient.connect(server.socketPath);
+  await rejects(client.call('stuck'), (err: Error) => err.message === 'stuck failed: stuck did not finish within 0.03 s');
+  assert.ok(log.entries.some((e) => e.event === 'control.handler_failed' && e.method === 'stuck'));
+  client.close();
+  await server.stop();
+});
+
 test('a request line over the cap gets one error line and the connection is closed; others are unaffected', async () => {
   const log = captureLog();
   const server = await started({ maxRequestBytes: 1024 }, log.logger);
