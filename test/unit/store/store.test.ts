@@ -49,7 +49,7 @@ test('migration 2 upgrades a version-1 database in place: rows kept, auth_algori
       VALUES ('1001', 'sip:1001@192.0.2.10', 'c1', 1, 9999999999999, 'udp', '192.0.2.10', 5060, '192.0.2.1', 5060, 0);`);
   v1.close();
   const store = openStore(dir);
-  assert.is(store.schemaVersion, 2);
+  assert.is(store.schemaVersion, SCHEMA_VERSION, 'migrated to the latest version');
   assert.equal(store.devices.findForAuth('1001'), { ext: '1001', secret: 'desk-secret', enabled: true, userId: 1, userExt: '1001', authAlgorithms: null });
   const [b] = store.registrations.bindings('1001', 0);
   assert.is(b!.contact, 'sip:1001@192.0.2.10');
