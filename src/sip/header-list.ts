@@ -44,10 +44,16 @@ const SPECIAL_CASE: Record<string, string> = {
   'min-se': 'Min-SE',
 };
 
-const canonicalCache = new Map<string, { key: string; display: string }>();
+/** A header name's lower-case key (compact forms expanded) and display spelling. */
+export interface CanonicalHeaderName {
+  key: string;
+  display: string;
+}
+
+const canonicalCache = new Map<string, CanonicalHeaderName>();
 
 /** Lower-case key and display spelling of a header name, compact forms expanded. */
-export function canonicalHeaderName(name: string): { key: string; display: string } {
+export function canonicalHeaderName(name: string): CanonicalHeaderName {
   let hit = canonicalCache.get(name);
   if (hit) return hit;
   const lower = name.toLowerCase();
@@ -57,6 +63,38 @@ export function canonicalHeaderName(name: string): { key: string; display: strin
   // Only short names are cached, so a flood of odd header names cannot grow the cache.
   if (name.length <= 64 && canonicalCache.size < 4096) canonicalCache.set(name, hit);
   return hit;
+}
+
+/** Names (and compact forms) that nearly every message carries, by length. */
+const COMMON_BY_LENGTH: Array<Array<{ lower: string; name: CanonicalHeaderName }>> = [];
+for (const lower of [
+  'via', 'from', 'to', 'call-id', 'cseq', 'contact', 'max-forwards', 'content-length', 'content-type', 'expires',
+  'authorization', 'proxy-authorization', 'www-authenticate', 'proxy-authenticate', 'user-agent', 'server', 'allow',
+  'supported', 'require', 'route', 'record-route', 'accept', 'date', 'event', 'path', 'min-expires', 'p-asserted-identity',
+  ...Object.keys(COMPACT),
+]) {
+  (COMMON_BY_LENGTH[lower.length] ??= []).push({ lower, name: canonicalHeaderName(lower) });
+}
+
+/**
+ * canonicalHeaderName of `text[start, end)`, a token (RFC 3261 §25.1) the parser found in a
+ * message: the common names are recognised in place, without cutting a string out of the
+ * message or hashing it; any other name goes through canonicalHeaderName.
+ */
+export function canonicalHeaderNameIn(text: string, start: number, end: number): CanonicalHeaderName {
+  const candidates = COMMON_BY_LENGTH[end - start];
+  if (candidates !== undefined) for (const c of candidates) if (tokenEqualsLower(text, start, c.lower)) return c.name;
+  return canonicalHeaderName(text.slice(start, end));
+}
+
+/**
+ * Whether the token at `start` spells `lower` in any case. Among token characters, `| 0x20`
+ * folds exactly the letters (digits, "-" and "." are unchanged by it, and no other token
+ * character lands on a letter or on "-").
+ */
+function tokenEqualsLower(text: string, start: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) if ((text.charCodeAt(start + i) | 0x20) !== lower.charCodeAt(i)) return false;
+  return true;
 }
 
 export class HeaderList {
@@ -107,6 +145,15 @@ export class HeaderList {
     this.names.push(c.display);
     this.values.push(value);
     this.invalidate(c.key);
+    return this;
+  }
+
+  /** Append with a name canonicalHeaderName already resolved (the parser's path). */
+  appendCanonical(name: CanonicalHeaderName, value: string): this {
+    this.keys.push(name.key);
+    this.names.push(name.display);
+    this.values.push(value);
+    this.invalidate(name.key);
     return this;
   }
 

@@ -16,6 +16,7 @@
  * Nothing in here throws to the caller and all work is linear in the input.
  */
 import { SipSyntaxError } from './errors.js';
+import { canonicalHeaderNameIn, type CanonicalHeaderName } from './header-list.js';
 import { HeaderList, SipRequest, SipResponse, type SipMessage } from './message.js';
 import { validateCallId } from './headers/call-id.js';
 import { parseContentLength } from './headers/content-length.js';
@@ -60,28 +61,70 @@ export function parseMessage(buf: Buffer): ParseResult {
 interface Head {
   startLine: string;
   headers: HeaderList;
-  /** Raw values of the headers validated here, gathered while reading the lines. */
-  known: KnownValues;
+  /** Where the headers validated here sit in `headers`, gathered while reading the lines. */
+  known: KnownFields;
   /** First header-syntax error, if any. */
   error?: SipSyntaxError;
   bodyStart: number;
 }
 
-/** Values of the headers this parser checks, keyed by canonical name, in wire order. */
-interface KnownValues {
-  via: string[];
-  cseq: string[];
-  from: string[];
-  to: string[];
-  'call-id': string[];
-  'max-forwards': string[];
-  'content-length': string[];
-  contact: string[];
-  date: string[];
+/** The headers this parser checks, as indices into KnownFields' arrays. */
+const VIA = 0;
+const CSEQ = 1;
+const FROM = 2;
+const TO = 3;
+const CALL_ID = 4;
+const MAX_FORWARDS = 5;
+const CONTENT_LENGTH = 6;
+const CONTACT = 7;
+const DATE = 8;
+type Known = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+/** Canonical key of each Known index. */
+const KNOWN_KEYS = ['via', 'cseq', 'from', 'to', 'call-id', 'max-forwards', 'content-length', 'contact', 'date'] as const;
+
+function knownIndex(key: string): Known | -1 {
+  switch (key) {
+    case 'via': return VIA;
+    case 'cseq': return CSEQ;
+    case 'from': return FROM;
+    case 'to': return TO;
+    case 'call-id': return CALL_ID;
+    case 'max-forwards': return MAX_FORWARDS;
+    case 'content-length': return CONTENT_LENGTH;
+    case 'contact': return CONTACT;
+    case 'date': return DATE;
+  }
+  return -1;
 }
 
-function knownValues(): KnownValues {
-  return { via: [], cseq: [], from: [], to: [], 'call-id': [], 'max-forwards': [], 'content-length': [], contact: [], date: [] };
+/**
+ * For each header this parser checks: how many fields it has and where the first one is in
+ * the header list (repeats, rare, are found by walking the list). Two small arrays of numbers
+ * per message, nothing per header.
+ */
+class KnownFields {
+  readonly count = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+  readonly first = [-1, -1, -1, -1, -1, -1, -1, -1, -1];
+
+  /** Notes field `index` of the header list when its key is one of ours. */
+  note(key: string, index: number): void {
+    const k = knownIndex(key);
+    if (k >= 0 && this.count[k]!++ === 0) this.first[k] = index;
+  }
+}
+
+/** Every value of a known header, in wire order (allocates: for the rare repeated header). */
+function valuesOf(h: HeaderList, k: KnownFields, name: Known): string[] {
+  const out: string[] = [];
+  if (k.count[name] === 0) return out;
+  const key = KNOWN_KEYS[name];
+  for (let i = k.first[name]!; i < h.size; i++) if (h.keyAt(i) === key) out.push(h.valueAt(i));
+  return out;
+}
+
+/** The first value of a known header, or undefined. */
+function firstOf(h: HeaderList, k: KnownFields, name: Known): string | undefined {
+  return k.count[name] === 0 ? undefined : h.valueAt(k.first[name]!);
 }
 
 function parseUnchecked(buf: Buffer): ParseResult {
@@ -121,7 +164,7 @@ function readHead(buf: Buffer): Head | undefined {
   let eol = text.indexOf('\n');
   if (eol < 0) eol = text.length;
   const startLine = text.slice(0, eol > 0 && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol);
-  const head: Head = { startLine, headers: new HeaderList(), known: knownValues(), bodyStart };
+  const head: Head = { startLine, headers: new HeaderList(), known: new KnownFields(), bodyStart };
   if (hasBareCr(text)) head.error = new SipSyntaxError('bare CR in header section');
   if (eol < text.length) readHeaderLines(text, eol + 1, head);
   return head;
@@ -143,7 +186,7 @@ function hasBareCr(text: string): boolean {
  */
 function readHeaderLines(text: string, pos: number, head: Head): void {
   const len = text.length;
-  let name: string | undefined;
+  let name: CanonicalHeaderName | undefined;
   let value = '';
   while (pos < len) {
     let eol = text.indexOf('\n', pos);
@@ -166,7 +209,7 @@ function readHeaderLines(text: string, pos: number, head: Head): void {
       } else if (nameEnd === pos || !isTokenRange(text, pos, nameEnd)) {
         head.error ??= new SipSyntaxError(`malformed header line ${JSON.stringify(text.slice(pos, Math.min(end, pos + 40)))}`);
       } else {
-        name = text.slice(pos, nameEnd);
+        name = canonicalHeaderNameIn(text, pos, nameEnd);
         value = trimmedSlice(text, colon + 1, end);
       }
     }
@@ -175,39 +218,9 @@ function readHeaderLines(text: string, pos: number, head: Head): void {
   if (name !== undefined) addHeader(head, name, value);
 }
 
-function addHeader(head: Head, name: string, value: string): void {
-  const known = knownSlot(head.known, name);
-  if (known) known.push(value);
-  head.headers.append(name, value);
-}
-
-/** The KnownValues slot for a header name (long or compact form, any case), without allocating. */
-function knownSlot(k: KnownValues, name: string): string[] | undefined {
-  switch (name.length) {
-    case 1:
-      switch (name.charCodeAt(0) | 0x20) {
-        case 118: return k.via; // v
-        case 102: return k.from; // f
-        case 116: return k.to; // t
-        case 105: return k['call-id']; // i
-        case 109: return k.contact; // m
-        case 108: return k['content-length']; // l
-      }
-      return undefined;
-    case 2: return sameText(name, 'to') ? k.to : undefined;
-    case 3: return sameText(name, 'via') ? k.via : undefined;
-    case 4: return sameText(name, 'cseq') ? k.cseq : sameText(name, 'from') ? k.from : sameText(name, 'date') ? k.date : undefined;
-    case 7: return sameText(name, 'call-id') ? k['call-id'] : sameText(name, 'contact') ? k.contact : undefined;
-    case 12: return sameText(name, 'max-forwards') ? k['max-forwards'] : undefined;
-    case 14: return sameText(name, 'content-length') ? k['content-length'] : undefined;
-  }
-  return undefined;
-}
-
-/** ASCII case-insensitive equality with a lower-case literal. */
-function sameText(s: string, lower: string): boolean {
-  for (let i = 0; i < lower.length; i++) if ((s.charCodeAt(i) | 0x20) !== lower.charCodeAt(i)) return false;
-  return true;
+function addHeader(head: Head, name: CanonicalHeaderName, value: string): void {
+  head.known.note(name.key, head.headers.size);
+  head.headers.appendCanonical(name, value);
 }
 
 function isTokenRange(s: string, a: number, b: number): boolean {
@@ -236,7 +249,7 @@ function parseRequest(buf: Buffer, head: Head): ParseResult {
     }
   }
   error ??= frameBody(buf, head, req);
-  if (error) return fail(error, answerable(head.known) ? req : undefined);
+  if (error) return fail(error, answerable(head.headers, head.known) ? req : undefined);
   return { ok: true, message: req };
 }
 
@@ -248,7 +261,7 @@ function parseResponse(buf: Buffer, head: Head): ParseResult {
     if (head.error) return fail(head.error);
     validateCommon(res, head.known);
     // A response that cannot be matched to a transaction is dropped (RFC 3261 §18.1.2).
-    requireComplete(head.known);
+    requireComplete(head.headers, head.known);
   } catch (e) {
     return fail(asSyntaxError(e));
   }
@@ -267,34 +280,37 @@ function asSyntaxError(e: unknown): SipSyntaxError {
  * Contact are parsed and their typed views stored in the header list's cache, so the layers
  * above read them for free; the other checked headers are only validated.
  */
-function validateCommon(m: SipMessage, k: KnownValues): void {
+function validateCommon(m: SipMessage, k: KnownFields): void {
   const h = m.headers;
-  if (k.via.length === 0) throw new SipSyntaxError('missing Via');
-  const v = k.via.length === 1 ? parseVia(k.via[0]!) : k.via.flatMap(parseVia);
+  const n = k.count;
+  if (n[VIA] === 0) throw new SipSyntaxError('missing Via');
+  const v = n[VIA] === 1 ? parseVia(firstOf(h, k, VIA)!) : valuesOf(h, k, VIA).flatMap(parseVia);
   h.prime('via', v);
-  if (k.cseq.length === 0) throw new SipSyntaxError('missing CSeq');
-  const c = parseCSeq(k.cseq[0]!);
+  if (n[CSEQ] === 0) throw new SipSyntaxError('missing CSeq');
+  const c = parseCSeq(firstOf(h, k, CSEQ)!);
   h.prime('cseq', c);
-  if (k.from.length) {
-    const f = parseNameAddr(k.from[0]!);
+  if (n[FROM]) {
+    const f = parseNameAddr(firstOf(h, k, FROM)!);
     h.prime('from', f);
   }
-  if (k.to.length) {
-    const t = parseNameAddr(k.to[0]!);
+  if (n[TO]) {
+    const t = parseNameAddr(firstOf(h, k, TO)!);
     h.prime('to', t);
   }
-  if (k['call-id'].length) {
-    const id = validateCallId(k['call-id'][0]!);
+  if (n[CALL_ID]) {
+    const id = validateCallId(firstOf(h, k, CALL_ID)!);
     h.prime('call-id', id);
   }
-  if (k.contact.length) contacts(m);
-  for (let i = 1; i < k.cseq.length; i++) parseCSeq(k.cseq[i]!);
-  for (let i = 1; i < k.from.length; i++) parseNameAddr(k.from[i]!);
-  for (let i = 1; i < k.to.length; i++) parseNameAddr(k.to[i]!);
-  for (let i = 1; i < k['call-id'].length; i++) validateCallId(k['call-id'][i]!);
-  for (const mf of k['max-forwards']) parseMaxForwards(mf);
-  for (const cl of k['content-length']) parseContentLength(cl);
-  for (const d of k.date) parseSipDate(d);
+  if (n[CONTACT]) contacts(m);
+  if (n[CSEQ]! > 1) for (const x of valuesOf(h, k, CSEQ).slice(1)) parseCSeq(x);
+  if (n[FROM]! > 1) for (const x of valuesOf(h, k, FROM).slice(1)) parseNameAddr(x);
+  if (n[TO]! > 1) for (const x of valuesOf(h, k, TO).slice(1)) parseNameAddr(x);
+  if (n[CALL_ID]! > 1) for (const x of valuesOf(h, k, CALL_ID).slice(1)) validateCallId(x);
+  if (n[MAX_FORWARDS] === 1) parseMaxForwards(firstOf(h, k, MAX_FORWARDS)!);
+  else for (const mf of valuesOf(h, k, MAX_FORWARDS)) parseMaxForwards(mf);
+  if (n[CONTENT_LENGTH] === 1) parseContentLength(firstOf(h, k, CONTENT_LENGTH)!);
+  else for (const cl of valuesOf(h, k, CONTENT_LENGTH)) parseContentLength(cl);
+  if (n[DATE]) for (const d of valuesOf(h, k, DATE)) parseSipDate(d);
 }
 
 /** RFC 3261 §8.1.1.5: the CSeq method MUST match the request method (RFC 4475 §3.1.2.17/18). */
@@ -304,9 +320,11 @@ function checkCSeqMethod(req: SipRequest): void {
 }
 
 /** A response needs its single From, To, Call-ID and CSeq to reach a transaction. */
-function requireComplete(k: KnownValues): void {
-  for (const values of [k.from, k.to, k['call-id'], k.cseq]) {
-    if (values.length === 0) throw new SipSyntaxError('missing From, To, Call-ID or CSeq');
+function requireComplete(h: HeaderList, k: KnownFields): void {
+  for (const name of [FROM, TO, CALL_ID, CSEQ] as const) {
+    if (k.count[name] === 0) throw new SipSyntaxError('missing From, To, Call-ID or CSeq');
+    if (k.count[name] === 1) continue;
+    const values = valuesOf(h, k, name);
     for (const v of values) if (v !== values[0]) throw new SipSyntaxError('conflicting From, To, Call-ID or CSeq values');
   }
 }
@@ -318,10 +336,11 @@ function requireComplete(k: KnownValues): void {
  * comma in a display name (RFC 4475 §3.1.2.15 baddn) or an overlarge CSeq number
  * (§3.1.2.4 scalar02) still gets the 400 the RFC asks for.
  */
-function answerable(k: KnownValues): boolean {
-  if (!k.from.length || !k.to.length || !k['call-id'].length || !k.cseq.length || !k.via.length) return false;
+function answerable(h: HeaderList, k: KnownFields): boolean {
+  const n = k.count;
+  if (!n[FROM] || !n[TO] || !n[CALL_ID] || !n[CSEQ] || !n[VIA]) return false;
   try {
-    parseVia(k.via[0]!);
+    parseVia(firstOf(h, k, VIA)!);
     return true;
   } catch {
     return false;
@@ -337,13 +356,13 @@ function answerable(k: KnownValues): boolean {
  */
 function frameBody(buf: Buffer, head: Head, m: SipMessage): SipSyntaxError | undefined {
   const available = buf.length - head.bodyStart;
-  const values = head.known['content-length'];
+  const k = head.known;
   let length = available;
-  if (values.length > 0) {
+  if (k.count[CONTENT_LENGTH]! > 0) {
     let n: number | undefined;
     try {
-      n = parseContentLength(values[0]!);
-      for (let i = 1; i < values.length; i++) if (parseContentLength(values[i]!) !== n) n = undefined;
+      n = parseContentLength(firstOf(head.headers, k, CONTENT_LENGTH)!);
+      if (k.count[CONTENT_LENGTH]! > 1) for (const v of valuesOf(head.headers, k, CONTENT_LENGTH)) if (parseContentLength(v) !== n) n = undefined;
     } catch (e) {
       return asSyntaxError(e);
     }

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HeaderList } from '../../../src/sip/header-list.js';
+import { canonicalHeaderName, canonicalHeaderNameIn, HeaderList } from '../../../src/sip/header-list.js';
 
 test('compact and case-insensitive header names address the same field (RFC 3261 §7.3.3)', () => {
   const h = new HeaderList();
@@ -41,6 +41,16 @@ test('replaceFirst changes the first field of a name in place and drops its cach
   assert.equal([...h].map(([, v]) => v), ['SIP/2.0/UDP a;branch=z9hG4bK1;received=192.0.2.1', '<sip:b@x>', 'SIP/2.0/UDP b;branch=z9hG4bK2']);
   assert.equal(h.typed('via', (v) => v.length), 2);
   assert.is(h.replaceFirst('Route', 'x'), false);
+});
+
+test('a header name read in place from message text resolves like canonicalHeaderName, common or not (RFC 3261 §7.3.3)', () => {
+  const text = 'x:VIA|v|Call-ID|cAlL-iD|i|WWW-Authenticate|X-Custom-Thing|Z|Max-Forwards';
+  for (const name of text.slice(2).split('|')) {
+    const at = text.indexOf(`|${name}`) + 1 || 2;
+    assert.equal(canonicalHeaderNameIn(text, at, at + name.length), canonicalHeaderName(name), name);
+  }
+  const h = new HeaderList().appendCanonical(canonicalHeaderNameIn('l', 0, 1), '0');
+  assert.equal([...h], [['Content-Length', '0']]);
 });
 
 test.run();
