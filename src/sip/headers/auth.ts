@@ -26,31 +26,38 @@ export interface AuthParams {
 const TOKEN68 = charClass('-._~+/');
 
 export function parseAuthHeader(value: string): AuthParams {
+  const params = new Map<string, string>();
+  const head = scanAuthValue(value, (name, v) => !params.has(name) && (params.set(name, v), true));
+  return head.token68 === undefined ? { scheme: head.scheme, params } : { scheme: head.scheme, params, token68: head.token68 };
+}
+
+/**
+ * Reads one credentials or challenge value and hands each auth-param to `param` as it is read
+ * (name lower-case, value unquoted and unescaped), so a reader that wants a few known
+ * parameters needs no Map. `param` returns false for a parameter it has seen already: a
+ * repeated parameter is a syntax error. Returns the scheme, and the token68 when the value
+ * has that form instead of parameters.
+ */
+export function scanAuthValue(value: string, param: (name: string, value: string) => boolean): { scheme: string; token68?: string } {
   const sc = new Scanner(value, 'authorization');
   sc.skipWs();
   const scheme = sc.token();
-  const params = new Map<string, string>();
-  const result: AuthParams = { scheme, params };
   sc.skipWs();
-  if (sc.eof) return result;
+  if (sc.eof) return { scheme };
   const t68 = tryToken68(sc);
-  if (t68 !== undefined) {
-    result.token68 = t68;
-    return result;
-  }
+  if (t68 !== undefined) return { scheme, token68: t68 };
   for (;;) {
     sc.skipWs();
     const name = lowerAscii(sc.token());
     sc.expect(61, '"="');
     sc.skipWs();
     const v = sc.peek() === 34 ? sc.quoted() : sc.token();
-    if (params.has(name)) sc.fail(`parameter ${name} repeated`);
-    params.set(name, v);
+    if (!param(name, v)) sc.fail(`parameter ${name} repeated`);
     if (!sc.eat(44 /* , */)) break;
   }
   sc.skipWs();
   if (!sc.eof) sc.fail('unexpected text after the parameters');
-  return result;
+  return { scheme };
 }
 
 /**
