@@ -142,7 +142,7 @@ export class IncomingCall {
   private response(status: number): SipResponse {
     const res = createResponse(this.invite, status, undefined, { toTag: this.tag });
     res.headers.append('Contact', this.phone.contact);
-    res.headers.append('Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE');
+    res.headers.append('Allow', this.phone.allow);
     return res;
   }
 }
@@ -166,7 +166,8 @@ export class OutgoingCall {
   }
 
   get final(): SipResponse | undefined {
-    return this.responses.find((r) => r.status >= 200);
+    const seq = this.invite.headers.get('cseq');
+    return this.responses.filter((r) => r.status >= 200 && r.headers.get('cseq') === seq).at(-1);
   }
 
   cancelCall(): void {
@@ -178,6 +179,8 @@ export class Phone {
   readonly incoming: IncomingCall[] = [];
   readonly outgoing: OutgoingCall[] = [];
   readonly dialogs = new Map<string, PhoneDialog>();
+  /** Allow of the phone's INVITEs and responses (RFC 3261 §20.5). */
+  allow = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE';
   /** What to do with a new INVITE (default: 180 Ringing). */
   onInvite: (c: IncomingCall) => void = (c) => c.ring();
   private readonly pending = new Map<ClientTransaction, (res: SipResponse) => void>();
@@ -217,7 +220,7 @@ export class Phone {
     h.append('Call-ID', `out-${this.opts.ext}-${++this.calls}@${this.node.address}`);
     h.append('CSeq', '1 INVITE');
     h.append('Contact', this.contact);
-    h.append('Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE');
+    h.append('Allow', this.allow);
     for (const [k, v] of opts.headers ?? []) h.append(k, v);
     if (body !== null) h.append('Content-Type', 'application/sdp');
     const invite = new SipRequest('INVITE', `sip:${number}@${this.opts.domain}`, h, Buffer.from(body ?? ''));
