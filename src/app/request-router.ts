@@ -1,37 +1,48 @@
 /**
  * The transaction user of the switch: every new request that passed the transport and
  * transaction layers arrives here, goes through the RFC 3261 §8.2 checks, and is handed to
- * the service for its method. Calls (INVITE, in-dialog requests) join in the calls issue;
- * until then they are answered as the RFC says for a UA that does not support them.
+ * the service for its method: REGISTER to the registrar, INVITE, CANCEL and the requests
+ * inside calls to call control (src/app/calls), OPTIONS outside a dialog answered here.
+ * Without call control (tests of the registrar alone) call requests get 481 / 405.
  */
 import type { Logger } from '../log/logger.js';
-import type { SipRequest } from '../sip/message.js';
+import { isMidDialog } from '../sip/dialog/dialog-table.js';
+import type { SipRequest, SipResponse } from '../sip/message.js';
 import { checkRequest } from '../sip/request-checks.js';
 import { createResponse } from '../sip/response.js';
 import type { SipStack, TransactionUser } from '../sip/stack/sip-stack.js';
 import type { ServerTransaction } from '../sip/transaction/transaction-layer.js';
 import type { Flow } from '../sip/transport/flow.js';
+import type { CallManager } from './calls/call-manager.js';
+import type { ClientEvent } from './calls/sip-port.js';
 import type { RegistrationService } from './registration/registration-service.js';
 
 /** Methods this switch answers; others get 405 with this list in Allow (RFC 3261 §8.2.1). */
-export const ALLOWED_METHODS = ['REGISTER', 'OPTIONS', 'ACK', 'CANCEL', 'BYE'] as const;
-/** Option tags we implement (Require/Proxy-Require, RFC 3261 §8.2.2.3): Path (RFC 3327), outbound (RFC 5626). */
-export const SUPPORTED_OPTION_TAGS = ['path', 'outbound'] as const;
-/** Requests the switch consumes itself rather than passing on: Max-Forwards 0 is no reason to refuse them (RFC 4475 §3.3.11). */
-const CONSUMED = new Set(['REGISTER', 'OPTIONS']);
+export const ALLOWED_METHODS = ['REGISTER', 'OPTIONS', 'INVITE', 'ACK', 'CANCEL', 'BYE', 'INFO', 'UPDATE', 'PRACK', 'REFER', 'NOTIFY'] as const;
+/** Option tags we implement (Require/Proxy-Require, RFC 3261 §8.2.2.3): Path (RFC 3327), outbound (RFC 5626), session timers (RFC 4028). */
+export const SUPPORTED_OPTION_TAGS = ['path', 'outbound', 'timer'] as const;
+/** Only a new call is passed on (to the callee's leg): Max-Forwards 0 is no reason to refuse the rest (RFC 4475 §3.3.11). */
+const FORWARDED = new Set(['INVITE']);
+/** Bodies accepted per method (§8.2.3): SDP, DTMF in INFO, sipfrag in NOTIFY (RFC 3515 §2.4.5). */
+const SDP = ['application/sdp'];
+const INFO_TYPES = ['application/sdp', 'application/dtmf-relay', 'application/dtmf'];
+const NOTIFY_TYPES = ['message/sipfrag', 'application/sdp'];
+const acceptedContentTypes = (method: string): readonly string[] => (method === 'INFO' ? INFO_TYPES : method === 'NOTIFY' ? NOTIFY_TYPES : SDP);
 
 export class RequestRouter implements TransactionUser {
   constructor(
     private readonly stack: SipStack,
     private readonly registrations: RegistrationService,
     private readonly logger: Logger,
+    private readonly calls?: CallManager,
   ) {}
 
   request(req: SipRequest, tx: ServerTransaction, flow: Flow): void {
     const problem = checkRequest(req, {
       allowedMethods: ALLOWED_METHODS,
       supportedOptionTags: SUPPORTED_OPTION_TAGS,
-      willForward: !CONSUMED.has(req.method),
+      acceptedContentTypes,
+      willForward: FORWARDED.has(req.method),
     });
     if (problem) {
       this.logger.debug({ event: 'sip.rejected', method: req.method, status: problem.status, source: `${flow.remoteAddress}:${flow.remotePort}` }, `${req.method} rejected ${problem.status}`);
@@ -43,12 +54,20 @@ export class RequestRouter implements TransactionUser {
         this.stack.respond(tx, this.registrations.handle(req, flow));
         return;
       case 'OPTIONS':
+        if (this.calls && isMidDialog(req)) return this.calls.request(req, tx, flow);
         this.stack.respond(tx, this.optionsAnswer(req));
         return;
-      case 'BYE':
+      case 'INVITE':
       case 'CANCEL':
+      case 'BYE':
+      case 'INFO':
+      case 'UPDATE':
+      case 'PRACK':
+      case 'REFER':
+      case 'NOTIFY':
+        if (this.calls) return this.calls.request(req, tx, flow);
         // No dialog or INVITE transaction matched (RFC 3261 §12.2.2, §9.2).
-        this.stack.respond(tx, createResponse(req, 481));
+        this.stack.respond(tx, createResponse(req, req.method === 'INVITE' || req.method === 'REFER' ? 501 : 481));
         return;
       default: {
         const res = createResponse(req, 405);
@@ -56,6 +75,20 @@ export class RequestRouter implements TransactionUser {
         this.stack.respond(tx, res);
       }
     }
+  }
+
+  /** ACK of a 2xx (RFC 3261 §13.2.2.4): only calls send 2xx to INVITE. */
+  ack(req: SipRequest): void {
+    this.calls?.ack(req);
+  }
+
+  /** Responses and timeouts of requests call control sent. */
+  clientEvent(e: ClientEvent): void {
+    this.calls?.clientEvent(e);
+  }
+
+  strayResponse(res: SipResponse): void {
+    this.calls?.strayResponse(res);
   }
 
   /** RFC 3261 §11.2: what we support, for phones and monitors that ping us. */

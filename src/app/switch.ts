@@ -1,15 +1,21 @@
 /**
- * The running switch: opens the store, starts the SIP stack on every configured transport
- * and routes requests to the services. `softswitch start` calls `startSwitch` and `stop()`
- * on SIGINT/SIGTERM; nothing is lost on stop (bindings are flushed, the store closed).
+ * The running switch: opens the store, claims the data directory with the control socket
+ * (one switch per directory), starts the media workers and the SIP stack on every
+ * configured transport, and routes requests to the services. `softswitch start` calls
+ * `startSwitch` and `stop()` on SIGINT/SIGTERM; nothing is lost on stop (calls are hung up
+ * and recorded, bindings flushed, the store closed).
  */
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
+import { MediaEngine } from '../mixer/channel/media-engine.js';
 import { SipStack } from '../sip/stack/sip-stack.js';
 import { openStore } from '../store/store.js';
 import { systemClock, type Clock } from '../time/clock.js';
+import { CallService } from './calls/call-service.js';
+import { ControlServer } from './control/control-server.js';
+import { controlSocketPath } from './control/control-protocol.js';
 import { RegistrationService } from './registration/registration-service.js';
 import { RequestRouter } from './request-router.js';
 
@@ -32,6 +38,19 @@ export async function startSwitch(opts: StartSwitchOptions): Promise<RunningSwit
   const clock = opts.clock ?? systemClock;
   const sip = config.sip;
   const store = openStore(config.data);
+  let liveCalls = (): number => 0;
+  const control = new ControlServer(controlSocketPath(config.data), logger.child({ component: 'control' }), { status: () => ({ calls: liveCalls() }) });
+  let media: MediaEngine;
+  try {
+    await control.start();
+    // This process owns the data directory now: rows a crashed run left live are closed.
+    store.calls.closeDangling(clock.now());
+    media = await MediaEngine.start({ workers: config.media.workers, rtpPorts: config.rtp.ports });
+  } catch (err) {
+    await control.stop();
+    store.close();
+    throw err;
+  }
   const advertisedHost = sip.externalAddress ?? (WILDCARD.has(sip.listen) ? primaryAddress() : sip.listen);
 
   const stack = new SipStack({
@@ -55,13 +74,19 @@ export async function startSwitch(opts: StartSwitchOptions): Promise<RunningSwit
     logger,
     localAddresses: localAddresses(sip.listen, advertisedHost, sip.externalAddress),
   });
-  const router = new RequestRouter(stack, registrations, logger.child({ component: 'router' }));
+  const calls = new CallService({ config, stack, media, registrations, store, clock, logger, advertisedHost });
+  control.register(calls.manager.live.controlMethods());
+  liveCalls = () => calls.manager.calls.size;
+  const router = new RequestRouter(stack, registrations, logger.child({ component: 'router' }), calls.manager);
 
   registrations.start();
   try {
     await stack.start(router);
   } catch (err) {
+    calls.stop();
     registrations.stop();
+    await media.close();
+    await control.stop();
     store.close();
     throw err;
   }
@@ -77,7 +102,10 @@ export async function startSwitch(opts: StartSwitchOptions): Promise<RunningSwit
     async stop() {
       if (stopped) return;
       stopped = true;
+      calls.stop();
       await stack.stop();
+      await media.close();
+      await control.stop();
       registrations.stop();
       store.close();
     },
