@@ -39,7 +39,10 @@ export interface BindingRecord {
 export interface BindingStore {
   /** Unexpired bindings of `aor`: highest q first (absent q counts as 1.0), then most recently updated. */
   bindings(aor: string, now: number): BindingRecord[];
-  /** Insert or replace the binding keyed by (aor, contact). */
+  /**
+   * Insert or replace the binding keyed by (aor, contact). This, remove and removeAll are each
+   * atomic on their own: one that throws has changed nothing (one SQL statement each).
+   */
   upsert(b: BindingRecord): void;
   remove(aor: string, contact: string): void;
   removeAll(aor: string): void;

@@ -17,7 +17,9 @@
  * is kept.
  *
  * A change the backing store refuses at flush time (its device was deleted meanwhile) is
- * dropped alone (each change runs in its own savepoint) and reported through `onError`.
+ * dropped alone and reported through `onError`: each change is one statement of the backing
+ * store (BindingStore's upsert, remove and removeAll are each atomic), so a refused one
+ * leaves the others of the batch in place without a savepoint per change.
  */
 import type { BindingRecord, BindingStore } from './binding-store.js';
 import { MemoryBindingStore } from './memory-binding-store.js';
@@ -99,7 +101,7 @@ export class BufferedBindingStore implements BindingStore {
     this.backing.transaction(() => {
       for (const c of changes) {
         try {
-          this.backing.transaction(() => apply(this.backing, c));
+          apply(this.backing, c);
         } catch (err) {
           this.onError(err, c);
         }
