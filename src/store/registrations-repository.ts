@@ -56,27 +56,17 @@ function toRecord(row: BindingRow): BindingRecord {
   return b;
 }
 
-function toRow(b: BindingRecord): BindingRow {
-  return {
-    aor: b.aor,
-    contact: b.contact,
-    instance_id: b.instanceId ?? null,
-    reg_id: b.regId ?? null,
-    call_id: b.callId,
-    cseq: b.cseq,
-    expires_at: b.expiresAt,
-    q: b.q ?? null,
-    path: JSON.stringify(b.path),
-    protocol: b.flow.protocol,
-    remote_address: b.flow.remoteAddress,
-    remote_port: b.flow.remotePort,
-    local_address: b.flow.localAddress,
-    local_port: b.flow.localPort,
-    connection_id: b.flow.connectionId ?? null,
-    user_agent: b.userAgent ?? null,
-    contact_params: b.contactParams ?? null,
-    updated_at: b.updatedAt,
-  };
+/** The upsert's parameters, in the order of its column list (positional: no row object to name them). */
+type UpsertParams = [
+  aor: string, contact: string, instanceId: string | null, regId: number | null, callId: string, cseq: number,
+  expiresAt: number, q: number | null, path: string, protocol: BindingProtocol, remoteAddress: string,
+  remotePort: number, localAddress: string, localPort: number, connectionId: number | null,
+  userAgent: string | null, contactParams: string | null, updatedAt: number,
+];
+
+/** An empty Path (nearly every binding) without JSON.stringify. */
+function pathColumn(path: string[]): string {
+  return path.length === 0 ? '[]' : JSON.stringify(path);
 }
 
 function isForeignKeyFailure(err: unknown): boolean {
@@ -84,11 +74,10 @@ function isForeignKeyFailure(err: unknown): boolean {
 }
 
 export function createRegistrationRepository(db: SqliteDatabase): RegistrationStore {
-  const upsert = db.prepare<BindingRow>(`
+  const upsert = db.prepare<UpsertParams>(`
     INSERT INTO registrations (aor, contact, instance_id, reg_id, call_id, cseq, expires_at, q, path, protocol,
       remote_address, remote_port, local_address, local_port, connection_id, user_agent, contact_params, updated_at)
-    VALUES (@aor, @contact, @instance_id, @reg_id, @call_id, @cseq, @expires_at, @q, @path, @protocol,
-      @remote_address, @remote_port, @local_address, @local_port, @connection_id, @user_agent, @contact_params, @updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (aor, contact) DO UPDATE SET
       instance_id = excluded.instance_id, reg_id = excluded.reg_id, call_id = excluded.call_id, cseq = excluded.cseq,
       expires_at = excluded.expires_at, q = excluded.q, path = excluded.path, protocol = excluded.protocol,
@@ -114,7 +103,12 @@ export function createRegistrationRepository(db: SqliteDatabase): RegistrationSt
     bindings: (aor, now) => bindings.all(aor, now).map(toRecord),
     upsert(b) {
       try {
-        upsert.run(toRow(b));
+        const f = b.flow;
+        upsert.run(
+          b.aor, b.contact, b.instanceId ?? null, b.regId ?? null, b.callId, b.cseq, b.expiresAt, b.q ?? null, pathColumn(b.path),
+          f.protocol, f.remoteAddress, f.remotePort, f.localAddress, f.localPort, f.connectionId ?? null, b.userAgent ?? null,
+          b.contactParams ?? null, b.updatedAt,
+        );
       } catch (err) {
         if (isForeignKeyFailure(err)) throw new Error(`no device with extension ${b.aor}`);
         throw err;
