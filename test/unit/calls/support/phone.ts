@@ -126,10 +126,11 @@ export class IncomingCall {
     this.phone.respond(this.tx, res);
   }
 
-  answer(body: string | undefined = this.phone.sdp(), headers: Array<[string, string]> = []): PhoneDialog {
+  /** 200 with `body` (the phone's SDP by default; null: no body). */
+  answer(body: string | null = this.phone.sdp(), headers: Array<[string, string]> = []): PhoneDialog {
     const res = this.response(200);
     for (const [k, v] of headers) res.headers.append(k, v);
-    if (body !== undefined) attach(res, body);
+    if (body !== null) attach(res, body);
     this.phone.respond(this.tx, res);
     this.dialog = new PhoneDialog(this.phone, Dialog.uas(this.invite, { localTag: this.tag, localContact: this.phone.contact, state: 'confirmed' }));
     return this.dialog;
