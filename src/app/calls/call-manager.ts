@@ -176,7 +176,17 @@ export class CallManager {
     return a === undefined ? b : b === undefined ? a : Math.min(a, b);
   }
 
+  /** Fires what is due; a failing handler is logged (a timer must not take the switch down). */
   handleTimeout(now: number): void {
+    try {
+      this.fireTimers(now);
+    } catch (err) {
+      this.log.error({ event: 'call.timer_failed', err: (err as Error).stack }, 'call timer handling failed');
+    }
+    this.touched();
+  }
+
+  private fireTimers(now: number): void {
     this.retransmitter.handleTimeout(now);
     for (let t = this.retransmitter.pollTransmit(); t; t = this.retransmitter.pollTransmit()) this.opts.sip.sendStateless(t.response, t.flow);
     for (let e = this.retransmitter.pollEvent(); e; e = this.retransmitter.pollEvent()) {
@@ -185,19 +195,22 @@ export class CallManager {
       wait?.();
     }
     this.timers.handleTimeout(now);
-    this.touched();
   }
 
-  /** Events of the media engine (`engine.on('event', m.mediaEvent)`). */
+  /** Events of the media engine (`engine.on('event', m.mediaEvent)`); a failure is logged, never thrown into the engine. */
   readonly mediaEvent = (e: EngineEvent): void => {
-    if (e.event === 'dtmf' || e.event === 'media.timeout') {
-      const call = this.callOfEndpoint(e.endpointId);
-      const side = call?.media.sideOf(e.endpointId);
-      if (!call || !side) return;
-      if (e.event === 'dtmf') call.mediaDigit(side, e.digit, e.durationMs);
-      else call.mediaTimeout(side);
-    } else if (e.event === 'worker.lost') {
-      for (const id of e.endpoints) this.callOfEndpoint(id)?.hangup('media worker lost');
+    try {
+      if (e.event === 'dtmf' || e.event === 'media.timeout') {
+        const call = this.callOfEndpoint(e.endpointId);
+        const side = call?.media.sideOf(e.endpointId);
+        if (!call || !side) return;
+        if (e.event === 'dtmf') call.mediaDigit(side, e.digit, e.durationMs);
+        else call.mediaTimeout(side);
+      } else if (e.event === 'worker.lost') {
+        for (const id of e.endpoints) this.callOfEndpoint(id)?.hangup('media worker lost');
+      }
+    } catch (err) {
+      this.log.error({ event: 'call.media_event_failed', type: e.event, err: (err as Error).stack }, 'media event handling failed');
     }
     this.touched();
   };

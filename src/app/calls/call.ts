@@ -189,7 +189,7 @@ export class Call implements ForkListener, DialogLegOwner {
     this.legs.a = this.inbound.accept(body);
     this.state = 'answered';
     this.services.history.answered(this.id, this.answeredAt, leg.device);
-    this.log.info({ event: 'call.answered', call: this.id, by: leg.device, relay: this.media.relayMode }, `call ${this.caller.number} -> ${this.dialled} answered by ${leg.device}`);
+    this.log.info({ event: 'call.answered', call: this.id, by: leg.device, codecs: [this.media.sides.a.codec?.name, this.media.sides.b.codec?.name] }, `call ${this.caller.number} -> ${this.dialled} answered by ${leg.device}`);
   }
 
   forkFailed(f: ForkFailure): void {

@@ -119,4 +119,16 @@ test('a session refresh answered 481 ends the call (RFC 4028 §10, RFC 3261 §12
   assert.is(w.history()[0]!.endReason, 'dialog gone');
 });
 
+test('no RTP port left for the media: 503 to the caller, nothing rings, the attempt is recorded as failed', async () => {
+  const { w, alice, bob } = twoPhones();
+  w.media.failCreate = true;
+  w.errorsExpected = true;
+  const call = alice.call('2000');
+  await w.run(100);
+  assert.equal([call.final?.status, call.final?.reason], [503, 'Media Unavailable']);
+  assert.is(bob.incoming.length, 0);
+  assert.equal([w.history()[0]!.disposition, w.history()[0]!.endReason], ['failed', '503 media unavailable']);
+  assert.match(w.errors[0]!, /no media endpoint/);
+});
+
 test.run();

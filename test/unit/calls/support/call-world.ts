@@ -10,7 +10,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '../../../../src/log/logger.js';
+import { Writable } from 'node:stream';
+import { createLogger, silentLogger } from '../../../../src/log/logger.js';
 import { CallHistoryRecorder } from '../../../../src/app/calls/call-history-recorder.js';
 import { CallManager } from '../../../../src/app/calls/call-manager.js';
 import type { CallSettings } from '../../../../src/app/calls/call-settings.js';
@@ -44,6 +45,10 @@ export class CallWorld {
   readonly node: NetworkNode;
   readonly guard: AuthGuard;
   readonly settings: CallSettings;
+  /** Lines call control logged at error level: a handler failed. `run()` throws on them. */
+  readonly errors: string[] = [];
+  /** Set when a test provokes errors on purpose. */
+  errorsExpected = false;
   private nextAddress = 10;
 
   constructor(opts: WorldOptions = {}) {
@@ -64,7 +69,10 @@ export class CallWorld {
       sip: { respond: (tx, res) => l.respond(tx, res), sendRequest: (req, flow) => l.sendRequest(req, flow), cancel: (tx, r) => l.cancel(tx, r), sendStateless: (m, f) => l.sendStateless(m, f) },
       media: this.media,
       clock: this.clock,
-      logger: silentLogger,
+      logger: createLogger({
+        level: 'error',
+        destination: new Writable({ write: (chunk: Buffer, _enc, done) => (this.errors.push(chunk.toString()), done()) }),
+      }),
       directory: {
         resolveNumber: (n) => store.resolveNumber(n),
         deviceByExt: (ext) => {
@@ -125,6 +133,7 @@ export class CallWorld {
     }
     if (end > this.clock.now()) this.clock.set(end);
     await this.settle();
+    if (this.errors.length > 0 && !this.errorsExpected) throw new Error(`call control logged an error: ${this.errors.join('\n')}`);
   }
 
   /** History rows (after writing what the recorder holds). */
