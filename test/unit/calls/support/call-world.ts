@@ -121,7 +121,11 @@ export class CallWorld {
     return phone;
   }
 
-  /** Moves time `ms` ahead, delivering packets and firing timers, promises settled after each step. */
+  /**
+   * Moves time `ms` ahead, delivering packets and firing timers, promises settled after each
+   * step. It is LossyNetwork.runUntil with an await between steps, so it reaches the
+   * network's private step/deadline methods by name (TypeScript allows that form).
+   */
   async run(ms: number): Promise<void> {
     const end = this.clock.now() + ms;
     for (;;) {
