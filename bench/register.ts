@@ -16,7 +16,9 @@
 // `--warmup` unmeasured refresh runs come first (JIT, caches, a Timer J population as under
 // load). The machine's total busy time is read from /proc/stat around each run, in percent of
 // one core like switchCorePercent: what ran beside the switch (SIPp, and anything else)
-// is the difference.
+// is the difference; steal is time the hypervisor gave to other guests. /proc/stat is
+// sampled at each timer tick, so these two are approximate; the switch's own CPU (utime +
+// stime) adds up to the scheduler's exact runtime (its user/system split is tick-sampled).
 // Prints a table and writes bench/results/register.json. Medians over --rounds.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -85,6 +87,7 @@ interface Run {
   userSeconds: number;
   systemSeconds: number;
   machineBusy: number;
+  steal: number;
 }
 
 const median = (xs: number[]): number => {
@@ -101,14 +104,22 @@ function processTimes(pid: number): { user: number; system: number } {
   return { user: Number(f[11]) * TICK, system: Number(f[12]) * TICK };
 }
 
-/** Busy and total jiffies of the whole machine (/proc/stat). */
-function machineTimes(): { busy: number; total: number } {
-  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+/**
+ * Busy, stolen and total jiffies of the whole machine (/proc/stat `cpu` line: user nice system
+ * idle iowait irq softirq steal; guest time is already inside user).
+ */
+function machineTimes(): { busy: number; steal: number; total: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
   const total = f.reduce((a, b) => a + b, 0);
-  return { busy: total - f[3]! - (f[4] ?? 0), total };
+  return { busy: total - f[3]! - f[4]! - f[7]!, steal: f[7]!, total };
 }
 
-async function runOnce(sw: SwitchProcess, exts: string[], scenario: Scenario, rate: number, scenarioFile: Record<Scenario, string>): Promise<Run> {
+/**
+ * SIPp always sends from the same port, so every run refreshes the bindings the previous ones
+ * made (the Contact is sip:<ext>@127.0.0.1:<port>), as phones do; a new port per run would add
+ * a binding per run until the registrar's cap per AOR (10) refuses them with 403.
+ */
+async function runOnce(sw: SwitchProcess, exts: string[], scenario: Scenario, rate: number, scenarioFile: Record<Scenario, string>, sippPort: number): Promise<Run> {
   const perCall = PER_CALL[scenario];
   const pid = sw.child.pid!;
   const cpu0 = processTimes(pid);
@@ -121,11 +132,15 @@ async function runOnce(sw: SwitchProcess, exts: string[], scenario: Scenario, ra
     calls: exts.length,
     rate,
     limit: 200,
-    localPort: await freePort(),
+    localPort: sippPort,
     keys: { expires: 3600 },
     timeoutMs: 300_000,
   });
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.code !== 0) {
+    const logs = sw.logs.slice(-5).map((l) => JSON.stringify(l).slice(0, 400)).join('\n');
+    console.error(`SIPp ${scenario} at ${rate} calls/s: exit ${r.code}, ${r.failed} failed\n${(r.errors || r.output).slice(0, 1500)}\nlast switch logs:\n${logs}`);
+  }
   const cpu1 = processTimes(pid);
   const m1 = machineTimes();
   return {
@@ -138,6 +153,7 @@ async function runOnce(sw: SwitchProcess, exts: string[], scenario: Scenario, ra
     userSeconds: cpu1.user - cpu0.user,
     systemSeconds: cpu1.system - cpu0.system,
     machineBusy: (cpus().length * (m1.busy - m0.busy)) / Math.max(1, m1.total - m0.total),
+    steal: (cpus().length * (m1.steal - m0.steal)) / Math.max(1, m1.total - m0.total),
   };
 }
 
@@ -159,6 +175,7 @@ function row(runs: Run[]): Record<string, number | string> {
   }
   out.switchCorePercent = Number(median(runs.map((r) => (100 * cpu(r)) / r.wallSeconds)).toFixed(1));
   out.machineBusyCorePercent = Number(median(runs.map((r) => 100 * r.machineBusy)).toFixed(1));
+  out.stealCorePercent = Number(median(runs.map((r) => 100 * r.steal)).toFixed(1));
   return out;
 }
 
@@ -181,11 +198,12 @@ async function main(): Promise<void> {
   const rows: Array<Record<string, number | string>> = [];
   const loadBefore = readFileSync('/proc/loadavg', 'utf8').trim();
   try {
-    for (let k = 0; k < args.warmup; k++) await runOnce(sw, exts, 'refresh', args.rates[0]!, scenarioFile);
+    const sippPort = await freePort();
+    for (let k = 0; k < args.warmup; k++) await runOnce(sw, exts, 'refresh', args.rates[0]!, scenarioFile, sippPort);
     for (const rate of args.rates) {
       for (const scenario of args.scenarios) {
         const runs: Run[] = [];
-        for (let k = 0; k < args.rounds; k++) runs.push(await runOnce(sw, exts, scenario, rate, scenarioFile));
+        for (let k = 0; k < args.rounds; k++) runs.push(await runOnce(sw, exts, scenario, rate, scenarioFile, sippPort));
         rows.push(row(runs));
         console.error(`done: ${scenario} at ${rate} calls/s`);
       }
