@@ -118,6 +118,40 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX call_parties_missed ON call_parties(user_ext, started_at) WHERE missed = 1;
     `,
   },
+  {
+    version: 4,
+    description: 'conference rooms and the conference numbering ranges',
+    sql: `
+      -- Numbers reserved for conference rooms: each range is two digit strings of the same
+      -- length, compared as strings (equal length makes that numeric order). Replaced as a
+      -- whole by conference-range set; overlaps and orphaned rooms are refused by the rules
+      -- (src/app/rooms), which see all ranges at once.
+      CREATE TABLE conference_ranges (
+        range_from  TEXT NOT NULL PRIMARY KEY,
+        range_to    TEXT NOT NULL,
+        CHECK (length(range_from) = length(range_to) AND range_from <= range_to)
+      ) WITHOUT ROWID;
+      -- Conference rooms. A private room belongs to a user and goes with it (the directory asks
+      -- for --force first); its owner is its administrator, so it has no admin PIN.
+      CREATE TABLE rooms (
+        id                INTEGER PRIMARY KEY,
+        number            TEXT    NOT NULL UNIQUE,
+        name              TEXT    NOT NULL,
+        kind              TEXT    NOT NULL CHECK (kind IN ('public', 'private')),
+        owner_user_id     INTEGER REFERENCES users(id) ON DELETE CASCADE,
+        pin               TEXT,
+        admin_pin         TEXT,
+        language          TEXT    CHECK (language IN ('en', 'it', 'ru')),
+        max_participants  INTEGER CHECK (max_participants IS NULL OR max_participants >= 1),
+        created_at        INTEGER NOT NULL,
+        updated_at        INTEGER NOT NULL,
+        CHECK ((kind = 'private') = (owner_user_id IS NOT NULL)),
+        CHECK (kind = 'public' OR admin_pin IS NULL),
+        CHECK (admin_pin IS NULL OR pin IS NULL OR admin_pin <> pin)
+      );
+      CREATE INDEX rooms_by_owner ON rooms(owner_user_id) WHERE owner_user_id IS NOT NULL;
+    `,
+  },
 ];
 
 /** The newest schema this code knows. */

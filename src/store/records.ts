@@ -48,3 +48,35 @@ export interface DeviceAuth {
   /** See DeviceRecord.authAlgorithms; `null` = the configured default. */
   authAlgorithms: AuthAlgorithm[] | null;
 }
+
+export type RoomKind = 'public' | 'private';
+
+/** Languages the shipped prompts exist in (issue 5, "IVR engine"). */
+export type RoomLanguage = 'en' | 'it' | 'ru';
+
+/** A conference room as configured (migration 4). What happens in it live is the conference service's. */
+export interface RoomRecord {
+  id: number;
+  /** The number dialled to reach it; inside a conference range, never an extension of anyone else. */
+  number: string;
+  name: string;
+  kind: RoomKind;
+  /** Private rooms: the owning user (its administrator, who enters without a PIN); public: `null`. */
+  ownerUserId: number | null;
+  /** User PIN, 4-12 digits; `null` = none. */
+  pin: string | null;
+  /** Public rooms only: entering it joins as administrator; `null` = none. */
+  adminPin: string | null;
+  /** Prompt language; `null` = the system's (`ivr.language`). */
+  language: RoomLanguage | null;
+  /** `null` = no limit. */
+  maxParticipants: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Numbers `from`..`to` reserved for conference rooms: digit strings of one length, `from <= to`. */
+export interface ConferenceRange {
+  from: string;
+  to: string;
+}

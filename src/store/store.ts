@@ -5,12 +5,14 @@
  */
 import { join } from 'node:path';
 import { createCallHistoryRepository, type CallHistoryRepository } from './calls-repository.js';
+import { createConferenceRangeRepository, type ConferenceRangeRepository } from './conference-ranges-repository.js';
 import { DATABASE_FILE, openDatabase, type SqliteDatabase } from './database.js';
 import { createDeviceRepository, type DeviceRepository } from './devices-repository.js';
 import { migrate } from './migrations.js';
 import { createNumberResolver, type ResolvedNumber } from './number-resolver.js';
 import type { RegistrationStore } from './registration-store.js';
 import { createRegistrationRepository } from './registrations-repository.js';
+import { createRoomRepository, type RoomRepository } from './rooms-repository.js';
 import { createUserRepository, type UserRepository } from './users-repository.js';
 
 export interface Store {
@@ -22,6 +24,10 @@ export interface Store {
   readonly registrations: RegistrationStore;
   /** Call history (migration 3). */
   readonly calls: CallHistoryRepository;
+  /** Conference rooms (migration 4). */
+  readonly rooms: RoomRepository;
+  /** Numbers reserved for conference rooms (migration 4). */
+  readonly conferenceRanges: ConferenceRangeRepository;
   /** Who answers `number` (main extension wins over a device extension). */
   resolveNumber(number: string): ResolvedNumber | undefined;
   /** Runs `fn` in one IMMEDIATE transaction (nestable: inner calls become savepoints). */
@@ -51,6 +57,8 @@ export function openStore(dataDir: string): Store {
     devices,
     registrations,
     calls: createCallHistoryRepository(db),
+    rooms: createRoomRepository(db),
+    conferenceRanges: createConferenceRangeRepository(db),
     resolveNumber: createNumberResolver(users, devices),
     transaction: <T>(fn: () => T): T => runInTransaction.immediate(fn) as T,
     close: () => db.close(),
@@ -60,7 +68,9 @@ export function openStore(dataDir: string): Store {
 
 export type { UserRepository, NewUser, UserChanges } from './users-repository.js';
 export type { DeviceRepository, NewDevice, DeviceChanges } from './devices-repository.js';
-export type { UserRecord, DeviceRecord, DeviceAuth, AuthAlgorithm } from './records.js';
+export type { UserRecord, DeviceRecord, DeviceAuth, AuthAlgorithm, RoomRecord, RoomKind, RoomLanguage, ConferenceRange } from './records.js';
+export type { RoomRepository, NewRoom, RoomChanges } from './rooms-repository.js';
+export type { ConferenceRangeRepository } from './conference-ranges-repository.js';
 export type { CallDisposition, CallRecord, CallParty, CallHistoryEntry, CallHistoryQuery, CallHistoryRepository } from './calls-repository.js';
 export type { ResolvedNumber } from './number-resolver.js';
 export type { BindingRecord, BindingFlow, BindingProtocol, LiveBinding, RegistrationStore } from './registration-store.js';
