@@ -7,7 +7,8 @@ export type DirectoryEffect =
   | { kind: 'primary-cleared'; device: string; user: string }
   | { kind: 'main-extension-changed'; user: string; from: string; to: string }
   | { kind: 'registrations-removed'; device: string; count: number }
-  | { kind: 'device-moved'; device: string; from: string; to: string };
+  | { kind: 'device-moved'; device: string; from: string; to: string }
+  | { kind: 'room-removed'; room: string; name: string; owner: string };
 
 export function describeEffect(effect: DirectoryEffect): string {
   switch (effect.kind) {
@@ -21,5 +22,7 @@ export function describeEffect(effect: DirectoryEffect): string {
       return `${effect.count} registration${effect.count === 1 ? '' : 's'} of device ${effect.device} removed`;
     case 'device-moved':
       return `device ${effect.device} moved from ${effect.from} to ${effect.to}`;
+    case 'room-removed':
+      return `private room ${effect.room} (${effect.name}) of ${effect.owner} removed`;
   }
 }

@@ -1,5 +1,5 @@
 /** Adding, editing and removing users, with the numbering and primary-device rules. */
-import type { DeviceRecord, UserRecord } from '../../store/store.js';
+import type { DeviceRecord, RoomRecord, UserRecord } from '../../store/store.js';
 import { liveBindingCount, nowMs, requireUser, type DirectoryContext } from './directory-context.js';
 import { DirectoryError } from './directory-error.js';
 import type { DirectoryEffect } from './directory-effects.js';
@@ -32,6 +32,10 @@ export interface RemovedUser {
   devices: DeviceRecord[];
   /** Live registrations that went with the devices. */
   registrations: number;
+  /** The user's private rooms, removed with it. */
+  rooms: RoomRecord[];
+  /** One `room-removed` per private room. */
+  effects: DirectoryEffect[];
 }
 
 export function addUser(ctx: DirectoryContext, input: NewUserInput): UserChange {
@@ -65,22 +69,29 @@ export function editUser(ctx: DirectoryContext, currentExt: string, edit: UserEd
   });
 }
 
-/** Removes the user, its devices and their registrations; a user with devices needs `force`. */
+/**
+ * Removes the user, its devices and their registrations, and its private rooms; a user with
+ * devices or private rooms needs `force`.
+ */
 export function removeUser(ctx: DirectoryContext, ext: string, opts: { force?: boolean } = {}): RemovedUser {
   return ctx.store.transaction(() => {
     const user = requireUser(ctx, ext);
     const devices = ctx.store.devices.listByUser(user.id);
-    if (devices.length > 0 && !opts.force) {
-      const list = devices.map((d) => d.ext).join(', ');
-      throw new DirectoryError(
-        'refused',
-        `user ${ext} (${user.name}) has ${devices.length} device${devices.length === 1 ? '' : 's'} (${list}); add --force to remove the user with its devices`,
-      );
-    }
+    const rooms = ctx.store.rooms.listByOwner(user.id);
+    if ((devices.length > 0 || rooms.length > 0) && !opts.force) throw new DirectoryError('refused', forceNeeded(user, devices, rooms));
     const registrations = devices.reduce((sum, d) => sum + liveBindingCount(ctx, d.ext), 0);
-    ctx.store.users.remove(user.id); // devices and registrations follow (ON DELETE CASCADE)
-    return { user, devices, registrations };
+    ctx.store.users.remove(user.id); // devices, registrations and private rooms follow (ON DELETE CASCADE)
+    const effects: DirectoryEffect[] = rooms.map((r) => ({ kind: 'room-removed', room: r.number, name: r.name, owner: user.name }));
+    return { user, devices, registrations, rooms, effects };
   });
+}
+
+function forceNeeded(user: UserRecord, devices: DeviceRecord[], rooms: RoomRecord[]): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const has = devices.length ? `has ${plural(devices.length, 'device')} (${devices.map((d) => d.ext).join(', ')})` : '';
+  const owns = rooms.length ? `owns ${plural(rooms.length, 'private room')} (${rooms.map((r) => r.number).join(', ')})` : '';
+  const what = [devices.length ? 'devices' : '', rooms.length ? 'rooms' : ''].filter(Boolean).join(' and ');
+  return `user ${user.ext} (${user.name}) ${[has, owns].filter(Boolean).join(' and ')}; add --force to remove the user with its ${what}`;
 }
 
 function definedOnly<T extends object>(changes: T): Partial<{ [K in keyof T]: Exclude<T[K], undefined> }> {
