@@ -67,8 +67,8 @@ export function userCommands(program: Command, ctx: CliContext): void {
     );
 
   commonOptions(user.command('rm <ext>'))
-    .description('remove a user; with --force also its devices and their registrations')
-    .option('--force', 'remove the user even if it has devices')
+    .description('remove a user; with --force also its devices, their registrations and its private rooms')
+    .option('--force', 'remove the user even if it has devices or private rooms')
     .action((ext: string, o: RemoveOptions) =>
       withDirectory(o.config, ctx, ({ directory }) => {
         const removed = directory.removeUser(ext, { force: o.force === true });
@@ -76,7 +76,7 @@ export function userCommands(program: Command, ctx: CliContext): void {
           ? ` with ${removed.devices.length} device${removed.devices.length === 1 ? '' : 's'} (${removed.devices.map((d) => d.ext).join(', ')})` +
             ` and ${removed.registrations} registration${removed.registrations === 1 ? '' : 's'}`
           : '';
-        ctx.io.stdout(`removed user ${removed.user.ext} (${removed.user.name})${devices}\n`);
+        ctx.io.stdout(`removed user ${removed.user.ext} (${removed.user.name})${devices}\n` + effectLines(removed.effects));
       }),
     );
 }
