@@ -13,7 +13,7 @@ async function usage(args: string[], line: string): Promise<void> {
 }
 
 test('usage errors are one line with exit code 2', async () => {
-  await usage([], 'missing command: softswitch start|user|device|registrations|calls|hangup|history (see softswitch --help)');
+  await usage([], 'missing command: softswitch start|user|device|registrations|calls|hangup|history|conference-range|room (see softswitch --help)');
   await usage(['user'], 'missing command: softswitch user add|list|show|edit|rm (see softswitch user --help)');
   await usage(['device'], 'missing command: softswitch device add|list|show|edit|rm (see softswitch device --help)');
   await usage(['usr'], "unknown command 'usr' (did you mean user?)");
