@@ -19,7 +19,7 @@ import type { SipRequest, SipResponse } from '../../sip/message.js';
 import type { Flow } from '../../sip/transport/flow.js';
 import { SdpError, type SessionDescription } from '../../rtp/sdp/index.js';
 import type { CodecName } from '../../rtp/codec/codec.js';
-import type { UserRecord } from '../../store/records.js';
+import type { DeviceRecord, UserRecord } from '../../store/records.js';
 import { presentedIdentity, type CallerIdentity } from './caller-id.js';
 import { dialledNumber, routeCall, type CallDirectory, type ForkTarget } from './call-routing.js';
 import { singleCodecAnswer } from './codec-choice.js';
@@ -54,13 +54,30 @@ export interface Refused {
 
 export type Admission = (Admitted | Refused) & { events: AuthEvent[] };
 
-export function admitInvite(req: SipRequest, flow: Flow, now: number, c: AdmissionContext): Admission {
+/** Step 1 alone: the device that sent the INVITE, authenticated. */
+export interface Authenticated {
+  kind: 'authenticated';
+  who: { device: DeviceRecord; user: UserRecord };
+  caller: CallerIdentity;
+  events: AuthEvent[];
+}
+
+export function authenticateInvite(req: SipRequest, flow: Flow, now: number, c: AdmissionContext): Authenticated | (Refused & { events: AuthEvent[] }) {
   const g = c.guard.check(req, flow.remoteAddress, now, 'Proxy-Authorization');
   if (!g.ok) return { kind: 'refused', response: g.response, events: g.events };
-  const events = g.events;
   const who = c.directory.deviceByExt(g.username);
-  if (!who) return { kind: 'refused', response: buildResponse(req, 403, { toTag: newTag() }), events };
-  const caller = presentedIdentity(who.user, who.device);
+  if (!who) return { kind: 'refused', response: buildResponse(req, 403, { toTag: newTag() }), events: g.events };
+  return { kind: 'authenticated', who, caller: presentedIdentity(who.user, who.device), events: g.events };
+}
+
+export function admitInvite(req: SipRequest, flow: Flow, now: number, c: AdmissionContext): Admission {
+  const auth = authenticateInvite(req, flow, now, c);
+  return auth.kind === 'refused' ? auth : admitAuthenticated(req, auth, c);
+}
+
+/** Steps 2-5 for an INVITE whose sender `authenticateInvite` accepted. */
+export function admitAuthenticated(req: SipRequest, auth: Authenticated, c: AdmissionContext): Admission {
+  const { who, caller, events } = auth;
   const dialled = dialledNumber(req.uri) ?? '';
   const refuse = (status: number, reason: string, callee: UserRecord | null, headers: Array<readonly [string, string]> = []): Admission => ({
     kind: 'refused',

@@ -32,7 +32,7 @@ import type { ClientTransaction, ServerTransaction } from '../../sip/transaction
 import type { Flow } from '../../sip/transport/flow.js';
 import type { Clock } from '../../time/clock.js';
 import type { CallParty } from '../../store/calls-repository.js';
-import { admitInvite, type Refused } from './call-admission.js';
+import { admitAuthenticated, authenticateInvite, type Refused } from './call-admission.js';
 import { Call, type CallServices } from './call.js';
 import { CallHistoryRecorder } from './call-history-recorder.js';
 import type { CallDirectory } from './call-routing.js';
@@ -131,6 +131,8 @@ export class CallManager {
       ended: (call) => this.forget(call),
     };
     this.live = new LiveCalls(this.calls);
+    // Transfers (transfer-hook.ts) work with the same leg services, routing, history and calls.
+    transfers?.bind?.({ ctx: this.ctx, directory: opts.directory, settings: opts.settings, domain: opts.domain, history: this.history, calls: this.calls });
   }
 
   // ------------------------------------------------------------------ TransactionUser
@@ -227,10 +229,15 @@ export class CallManager {
     const s = this.opts.settings;
     const now = this.opts.clock.now();
     const transfers = this.opts.transfers;
-    const a = admitInvite(req, flow, now, { guard: this.opts.guard, directory: this.opts.directory, codecs: s.codecs, sessionExpires: s.sessionExpires, agent: this.ctx.agent });
-    for (const e of a.events) this.logAuth(e);
+    const admission = { guard: this.opts.guard, directory: this.opts.directory, codecs: s.codecs, sessionExpires: s.sessionExpires, agent: this.ctx.agent };
+    const auth = authenticateInvite(req, flow, now, admission);
+    for (const e of auth.events) this.logAuth(e);
+    if (auth.kind === 'refused') return this.refuse(tx, auth, now);
+    // RFC 3891 §3: an INVITE with Replaces names one of our dialogs, not a number to route,
+    // so the transfer handler takes it once its sender is authenticated.
+    if (transfers?.inviteWithReplaces && req.headers.has('replaces') && transfers.inviteWithReplaces(req, tx, flow, auth.caller.device ?? '')) return;
+    const a = admitAuthenticated(req, auth, admission);
     if (a.kind === 'refused') return this.refuse(tx, a, now);
-    if (transfers?.inviteWithReplaces && req.headers.has('replaces') && transfers.inviteWithReplaces(req, tx, flow, a.caller.device ?? '')) return;
     const inbound = new InboundLeg(this.ctx, req, tx, flow, { offer: a.offer, timer: a.timer, device: a.caller.device });
     const call = new Call(this.services, { inbound, caller: a.caller, dialled: a.dialled, callee: a.callee, targets: a.targets, maxForwards: maxForwards(req) ?? 70 });
     this.calls.set(call.id, call);
@@ -280,6 +287,7 @@ export class CallManager {
   private forget(call: Call): void {
     this.calls.delete(call.id);
     this.pendingInvites.delete(cancelKey(call.inbound.invite));
+    this.opts.transfers?.callEnded?.(call); // a transfer still ringing its target stops
   }
 
   private callOfEndpoint(endpointId: string): Call | undefined {

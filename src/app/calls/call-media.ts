@@ -172,7 +172,13 @@ export class CallMedia {
     const s = this.sides[side];
     const holding = s.remote?.audio !== undefined && isHold(s.remote.audio);
     if (holding === s.holding) return undefined;
+    const wasOnHold = this.onHold;
     s.holding = holding;
+    // The engine suspends the media timeout while the call is on hold, and counts the
+    // silence again from the resume (a phone that never sends again still times out).
+    if (this.onHold !== wasOnHold && !this.closed) {
+      for (const x of [this.sides.a, this.sides.b]) this.request('endpoint.update', this.port.updateEndpoint(x.endpointId, { onHold: this.onHold }));
+    }
     const held = this.sides[otherSide(side)];
     if (holding && !held.hearingMusic) {
       held.hearingMusic = true;
@@ -182,6 +188,20 @@ export class CallMedia {
       this.request('moh.stop', this.port.stopMusicOnHold(held.endpointId));
     }
     return holding ? 'start' : 'stop';
+  }
+
+  /**
+   * Music on hold for `side`'s phone while its peer is being replaced (a transfer ringing its
+   * target, transfer/): on; or off, back to what the SDPs say (music stays when the other
+   * side still holds).
+   */
+  musicWhileTransferring(side: Side, on: boolean): void {
+    const s = this.sides[side];
+    const want = on || this.sides[otherSide(side)].holding;
+    if (want === s.hearingMusic || this.closed) return;
+    s.hearingMusic = want;
+    if (want) this.request('moh.start', this.port.startMusicOnHold(s.endpointId, this.opts.musicOnHold));
+    else this.request('moh.stop', this.port.stopMusicOnHold(s.endpointId));
   }
 
   /** Whether `side` negotiated RFC 4733 telephone-event. */
@@ -219,9 +239,17 @@ export class CallMedia {
     s.telephoneEvent = telephoneEvent;
     const change: EndpointChange = {};
     const audio = s.remote?.audio;
-    if (audio && audio.port !== 0 && !isUnspecifiedAddress(audio.address)) change.remote = { address: audio.address, port: audio.port };
+    if (audio && audio.port !== 0 && !isUnspecifiedAddress(audio.address)) {
+      change.remote = { address: audio.address, port: audio.port, ...(audio.rtcpPort !== undefined ? { rtcpPort: audio.rtcpPort } : {}) };
+      // RFC 5761 §5.1.1: RTCP is muxed when offer and answer both say so. Our offers always
+      // do and our answers mirror the offer, so the phone's SDP decides.
+      change.rtcpMux = audio.rtcpMux;
+    }
     if (changed) change.payloads = toPayloadMappings([codec, ...receivable.filter((c) => c !== codec)]);
-    if (changed && telephoneEvent) change.telephoneEventPt = telephoneEvent.payloadType;
+    if (changed && telephoneEvent) {
+      change.telephoneEventPt = telephoneEvent.payloadType;
+      change.telephoneEventClockRate = telephoneEvent.clockRate; // RFC 4733 §7.1.1: durations count in it
+    }
     if (this.closed || (change.remote === undefined && change.payloads === undefined)) return;
     this.request('endpoint.update', this.port.updateEndpoint(s.endpointId, change));
     if (changed && this.relayedCodecs !== undefined) this.connect();

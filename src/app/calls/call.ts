@@ -12,7 +12,9 @@
  * The Call owns both DialogLegs (DialogLegOwner): a BYE on one is a BYE on the other; an
  * offer on one is answered here (anchored media: the other leg need not know - hold is
  * music for the held side); DTMF goes across in the form the other leg negotiated.
- * `replaceLeg` lets a transfer put a new dialog in place of one side (transfer-hook.ts).
+ * `replaceLeg` lets a transfer put a new dialog in place of one side (transfer-hook.ts);
+ * a transfer also re-points who the call is between (`caller`, `callee`, `callerSide`), the
+ * history row it writes (`historyId`), and may take the forks still ringing (`handOverFork`).
  */
 import { randomUUID } from 'node:crypto';
 import { newTag } from '../../sip/dialog/dialog-id.js';
@@ -76,17 +78,28 @@ export class Call implements ForkListener, DialogLegOwner {
   /** The dialogs of the two sides ('a': caller, 'b': the device that answered). */
   readonly legs: { a: DialogLeg | undefined; b: DialogLeg | undefined } = { a: undefined, b: undefined };
   readonly inbound: InboundLeg;
-  readonly caller: CallerIdentity;
-  readonly dialled: string;
-  readonly callee: UserRecord;
+  // Who the call is between; after a transfer (transfer/) the transferee is the caller and
+  // the transfer target the callee, on whichever sides they are.
+  caller: CallerIdentity;
+  dialled: string;
+  callee: UserRecord;
+  /** The caller's side ('b' when a transfer left the transferee on the callee's side). */
+  callerSide: Side = 'a';
+  /** The history row this call writes; a transfer starts a new row for the call it becomes. */
+  historyId: string;
+  /** A transfer of this call is in progress (`softswitch calls` shows it). */
+  transferring = false;
   private ringTimer: CallTimer | undefined;
   private earlyLeg: OutboundLeg | undefined;
+  /** Who gets the fork's events after `handOverFork`. */
+  private forkTaker: ForkListener | undefined;
 
   constructor(
     private readonly services: CallServices,
     private readonly setup: CallSetup,
   ) {
     this.id = setup.id ?? randomUUID();
+    this.historyId = this.id;
     this.startedAt = services.ctx.clock.now();
     this.inbound = setup.inbound;
     this.inbound.owner = this;
@@ -148,9 +161,23 @@ export class Call implements ForkListener, DialogLegOwner {
     return old;
   }
 
+  /**
+   * A transfer takes the forks still ringing (RFC 3891 Replaces naming this call's early
+   * dialog, transfer/): from now they report to `to`; this call ends for its caller (487 to
+   * its INVITE, RFC 3261 §9.2 wording) without CANCELling them, and its media closes.
+   */
+  handOverFork(to: ForkListener, reason: string): Fork {
+    this.forkTaker = to;
+    this.services.ctx.timers.cancel(this.ringTimer);
+    this.inbound.refuse(487);
+    this.finish('cancelled', reason);
+    return this.fork;
+  }
+
   // ------------------------------------------------------------------ before the answer
 
-  forkProgress(leg: OutboundLeg, _res: SipResponse, sdp: SessionDescription | undefined): void {
+  forkProgress(leg: OutboundLeg, res: SipResponse, sdp: SessionDescription | undefined): void {
+    if (this.forkTaker) return this.forkTaker.forkProgress(leg, res, sdp);
     if (this.state !== 'routing' && this.state !== 'ringing' && this.state !== 'early') return;
     if (sdp && this.earlyLeg === undefined && this.inbound.offer) {
       const body = this.tryEarlyMedia(sdp);
@@ -167,7 +194,8 @@ export class Call implements ForkListener, DialogLegOwner {
     }
   }
 
-  forkAnswered(leg: OutboundLeg, _res: SipResponse, sdp: SessionDescription | undefined): void {
+  forkAnswered(leg: OutboundLeg, res: SipResponse, sdp: SessionDescription | undefined): void {
+    if (this.forkTaker) return this.forkTaker.forkAnswered(leg, res, sdp);
     this.services.ctx.timers.cancel(this.ringTimer);
     const b = leg.dialogLeg!;
     const answer = sdp ?? (leg === this.earlyLeg ? this.media.sides.b.remote : undefined);
@@ -188,11 +216,12 @@ export class Call implements ForkListener, DialogLegOwner {
     this.answeredAt = this.services.ctx.clock.now();
     this.legs.a = this.inbound.accept(body);
     this.state = 'answered';
-    this.services.history.answered(this.id, this.answeredAt, leg.device);
+    this.services.history.answered(this.historyId, this.answeredAt, leg.device);
     this.log.info({ event: 'call.answered', call: this.id, by: leg.device, codecs: [this.media.sides.a.codec?.name, this.media.sides.b.codec?.name] }, `call ${this.caller.number} -> ${this.dialled} answered by ${leg.device}`);
   }
 
   forkFailed(f: ForkFailure): void {
+    if (this.forkTaker) return this.forkTaker.forkFailed(f);
     this.services.ctx.timers.cancel(this.ringTimer);
     this.inbound.refuse(f.status, { reason: f.reason });
     this.finish(f.disposition, `${f.status} ${f.reason}`);
@@ -235,7 +264,7 @@ export class Call implements ForkListener, DialogLegOwner {
       return;
     }
     this.legs[otherSide(side)]?.bye();
-    this.finish('answered', side === 'a' ? 'caller hung up' : 'callee hung up');
+    this.finish('answered', side === this.callerSide ? 'caller hung up' : 'callee hung up');
   }
 
   legOffer(leg: DialogLeg, offer: SessionDescription | undefined): OfferResult {
@@ -347,7 +376,7 @@ export class Call implements ForkListener, DialogLegOwner {
     this.services.ctx.timers.cancel(this.ringTimer);
     void this.media.close();
     const endedAt = this.services.ctx.clock.now();
-    this.services.history.ended(this.id, { endedAt, disposition, endReason: reason }, missed ? [this.callee.ext] : []);
+    this.services.history.ended(this.historyId, { endedAt, disposition, endReason: reason }, missed ? [this.callee.ext] : []);
     this.log.info({ event: 'call.ended', call: this.id, disposition, reason, durationMs: endedAt - this.startedAt }, `call ${this.caller.number} -> ${this.dialled} ended: ${reason}`);
     this.services.ended(this);
   }

@@ -26,6 +26,7 @@ async function legView(call: Call, side: Side, device: string | null): Promise<L
 
 function stateOf(call: Call): LiveCallView['state'] {
   if (call.state === 'ended') return 'ending';
+  if (call.transferring) return 'transferring';
   if (call.state === 'answered') return call.media.onHold ? 'held' : 'answered';
   return call.state;
 }
@@ -33,7 +34,8 @@ function stateOf(call: Call): LiveCallView['state'] {
 export async function liveCallView(call: Call): Promise<LiveCallView> {
   const ringing = call.ringing();
   const bDevice = call.answeredBy ?? ringing[0] ?? null;
-  const legs = await Promise.all([legView(call, 'a', call.caller.device), legView(call, 'b', bDevice)]);
+  // A transfer may have put another device on either side: the legs' own devices first.
+  const legs = await Promise.all([legView(call, 'a', call.legs.a?.device ?? call.caller.device), legView(call, 'b', call.legs.b?.device ?? bDevice)]);
   return {
     id: call.id,
     state: stateOf(call),

@@ -8,14 +8,38 @@
  * on, `call.legs`, `call.media` (offer/answer per side, relay), `call.replaceLeg(side, leg)`
  * to put a new dialog in place of one side, and `leg.request(...)` / `leg.sendOffer(...)`
  * to send REFER, NOTIFY or a re-INVITE/UPDATE carrying a new P-Asserted-Identity.
+ *
+ * CallManager hands the handler its shared services once (`bind`: the leg context for new
+ * dialogs and timers, routing, history, the live calls a Replaces may name) and tells it
+ * when a call ends (`callEnded`), so a transfer still ringing its target can stop.
  */
 import type { SipRequest } from '../../sip/message.js';
 import type { ServerTransaction } from '../../sip/transaction/transaction-layer.js';
 import type { Flow } from '../../sip/transport/flow.js';
 import type { Call } from './call.js';
+import type { CallHistoryRecorder } from './call-history-recorder.js';
+import type { CallDirectory } from './call-routing.js';
+import type { CallSettings } from './call-settings.js';
 import type { DialogLeg } from './dialog-leg.js';
+import type { LegContext } from './leg-context.js';
+
+/** What a TransferHandler works with besides the Call it is given (CallManager's own services). */
+export interface TransferEnvironment {
+  ctx: LegContext;
+  directory: CallDirectory;
+  settings: CallSettings;
+  /** sip.domain, for identities (From, P-Asserted-Identity, Referred-By). */
+  domain: string;
+  history: CallHistoryRecorder;
+  /** The live calls by id (a Replaces names a dialog of one of them). */
+  calls: ReadonlyMap<string, Call>;
+}
 
 export interface TransferHandler {
+  /** Called once by CallManager's constructor with the services the handler needs. */
+  bind?(env: TransferEnvironment): void;
+  /** A call ended (any reason): a transfer in progress on it stops. */
+  callEnded?(call: Call): void;
   /** Methods added to our Allow (e.g. REFER, NOTIFY). */
   readonly methods: readonly string[];
   /** Option tags added to our Supported (e.g. replaces, norefersub). */

@@ -15,6 +15,7 @@ import { createLogger, silentLogger } from '../../../../src/log/logger.js';
 import { CallHistoryRecorder } from '../../../../src/app/calls/call-history-recorder.js';
 import { CallManager } from '../../../../src/app/calls/call-manager.js';
 import type { CallSettings } from '../../../../src/app/calls/call-settings.js';
+import type { TransferHandler } from '../../../../src/app/calls/transfer-hook.js';
 import { AuthGuard } from '../../../../src/sip/auth/auth-guard.js';
 import { BruteForceThrottle } from '../../../../src/sip/auth/brute-force-throttle.js';
 import { DigestAuthenticator } from '../../../../src/sip/auth/digest-authenticator.js';
@@ -33,6 +34,8 @@ export const SWITCH_ADDRESS = '192.0.2.1';
 
 export interface WorldOptions extends Partial<CallSettings> {
   seed?: number;
+  /** A transfer handler (test/unit/calls/transfer*.test.ts); none: REFER is 501. */
+  transfers?: TransferHandler;
 }
 
 export class CallWorld {
@@ -88,6 +91,7 @@ export class CallWorld {
       contactFor: (flow: Flow) => `<sip:${SWITCH_ADDRESS}:5060${flow.protocol === 'udp' ? '' : `;transport=${flow.protocol}`}>`,
       history: new CallHistoryRecorder(store.calls, silentLogger, (fn) => store.transaction(fn)),
       random: seededRandom(opts.seed ?? 7),
+      ...(opts.transfers ? { transfers: opts.transfers } : {}),
     });
     this.media.on('event', this.manager.mediaEvent);
     this.net.addTimerSource(this.manager);
