@@ -5,6 +5,7 @@
  */
 import type { LogLevel } from '../log/logger.js';
 import type { CodecName } from '../rtp/codec/codec.js';
+import type { Language } from '../ivr/language.js';
 
 export type DigestAlgorithm = 'MD5' | 'SHA-256';
 
@@ -22,6 +23,7 @@ export interface Config {
   /** `workers` is resolved: `auto` in the file becomes the number of cores. */
   media: { workers: number };
   calls: CallsConfig;
+  ivr: IvrConfig;
 }
 
 /** Call control (src/app/calls); durations in seconds as in the file. */
@@ -36,6 +38,14 @@ export interface CallsConfig {
   musicOnHold: string;
   /** Audio codecs offered and accepted, in preference order. */
   codecs: CodecName[];
+}
+
+/** Voice prompts (src/ivr). */
+export interface IvrConfig {
+  /** Language of the prompts when a room sets none. */
+  language: Language;
+  /** Absolute path of the operator's recordings (<dir>/<language>/<prompt id>.wav), tried before the shipped ones. */
+  promptsDir?: string;
 }
 
 export interface SipConfig {

@@ -9,7 +9,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { CodecName } from '../rtp/codec/codec.js';
-import type { CallsConfig, Config, DigestAlgorithm, SipConfig } from './config.js';
+import { LANGUAGES } from '../ivr/language.js';
+import type { CallsConfig, Config, DigestAlgorithm, IvrConfig, SipConfig } from './config.js';
 import { ConfigError, ValueError } from './config-error.js';
 import { ConfigReader } from './config-reader.js';
 import { packageVersion } from './package-version.js';
@@ -24,7 +25,7 @@ export interface LoadConfigOptions {
 
 /** Every key, per section: the loader accepts these and nothing else. */
 export const CONFIG_SECTIONS = {
-  '': ['sip', 'rtp', 'data', 'log', 'registrar', 'auth', 'security', 'media', 'calls'],
+  '': ['sip', 'rtp', 'data', 'log', 'registrar', 'auth', 'security', 'media', 'calls', 'ivr'],
   sip: ['listen', 'port', 'tlsPort', 'wsPort', 'wssPort', 'domain', 'externalAddress', 'userAgent', 'tls'],
   'sip.tls': ['cert', 'key'],
   rtp: ['ports'],
@@ -34,6 +35,7 @@ export const CONFIG_SECTIONS = {
   security: ['maxAuthFailures', 'failureWindow', 'blockTime', 'trustedNetworks'],
   media: ['workers'],
   calls: ['ringTimeout', 'mediaTimeout', 'sessionExpires', 'musicOnHold', 'codecs'],
+  ivr: ['language', 'promptsDir'],
 } as const;
 
 function section(reader: ConfigReader, name: keyof typeof CONFIG_SECTIONS) {
@@ -107,7 +109,16 @@ function readConfig(reader: ConfigReader, baseDir: string, cores: number): Confi
     },
     media: { workers: media.get('workers', v.workerCount(cores), cores) },
     calls: readCalls(reader, baseDir),
+    ivr: readIvr(reader, baseDir),
   };
+}
+
+function readIvr(reader: ConfigReader, baseDir: string): IvrConfig {
+  const i = section(reader, 'ivr');
+  const ivr: IvrConfig = { language: i.get('language', v.oneOf(LANGUAGES), 'en') };
+  const promptsDir = i.optional('promptsDir', v.filePath);
+  if (promptsDir !== undefined) ivr.promptsDir = resolve(baseDir, promptsDir);
+  return ivr;
 }
 
 function readCalls(reader: ConfigReader, baseDir: string): CallsConfig {

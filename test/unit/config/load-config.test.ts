@@ -40,6 +40,7 @@ test('with no file every key has its default and paths resolve against the cwd',
     security: { maxAuthFailures: 5, failureWindow: 60, blockTime: 300, trustedNetworks: [] },
     media: { workers: 8 },
     calls: { ringTimeout: 30, mediaTimeout: 60, sessionExpires: 1800, musicOnHold: DEFAULT_MUSIC_ON_HOLD, codecs: ['PCMU', 'PCMA', 'G722', 'opus'] },
+    ivr: { language: 'en' },
   });
 });
 
