@@ -7,16 +7,13 @@
  * a relay without awaiting the first.
  */
 import type { CreateEndpointOptions, EngineEvent } from '../../mixer/channel/media-engine.js';
-import type { EndpointId, EndpointStats, PayloadMapping, RemoteAddress } from '../../mixer/channel/protocol.js';
+import type { EndpointId, EndpointStats, EndpointUpdate } from '../../mixer/channel/protocol.js';
 
 export type { EngineEvent } from '../../mixer/channel/media-engine.js';
 export type { EndpointId, EndpointStats, PayloadMapping, RemoteAddress } from '../../mixer/channel/protocol.js';
 
-export interface EndpointChange {
-  remote?: RemoteAddress;
-  payloads?: PayloadMapping[];
-  telephoneEventPt?: number;
-}
+/** remote, payloads, telephone-event (PT and clock rate), RTCP mux, hold (src/mixer/channel/protocol.ts). */
+export type EndpointChange = EndpointUpdate;
 
 export interface MediaPort {
   createEndpoint(o: CreateEndpointOptions): Promise<{ localPort: number; worker: number }>;

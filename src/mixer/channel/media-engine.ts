@@ -15,7 +15,7 @@ import { codecByName } from '../../rtp/codec/registry.js';
 import { monotonicMs } from '../clock/tick-loop.js';
 import { RoomSpan } from '../span/room-span.js';
 import { PortAllocator } from './port-allocator.js';
-import type { EndpointConfig, EndpointId, EndpointStats, JoinOptions, PayloadMapping, PlaybackId, PlaybackTarget, RemoteAddress, RoomConfig, RoomId, WorkerEvent, WorkerStats } from './protocol.js';
+import type { EndpointConfig, EndpointId, EndpointStats, EndpointUpdate, JoinOptions, PayloadMapping, PlaybackId, PlaybackTarget, RoomConfig, RoomId, WorkerEvent, WorkerStats } from './protocol.js';
 import { MediaRequestError, WorkerLink } from './worker-link.js';
 
 export interface MediaEngineOptions {
@@ -144,7 +144,8 @@ export class MediaEngine extends EventEmitter {
     }
   }
 
-  updateEndpoint(endpointId: EndpointId, change: { remote?: RemoteAddress; payloads?: PayloadMapping[]; telephoneEventPt?: number }): Promise<null> {
+  /** A re-INVITE or answer changed the endpoint, or the call went on / came off hold. */
+  updateEndpoint(endpointId: EndpointId, change: EndpointUpdate): Promise<null> {
     const rec = this.record(endpointId);
     if (change.payloads) rec.wideband = isWideband(change.payloads);
     if (rec.room) this.updateRoomRate(this.rooms.get(rec.room)!);

@@ -25,12 +25,18 @@ export interface PayloadMapping {
 
 export interface RemoteAddress {
   address: string;
+  /** RTP port (m= line). */
   port: number;
+  /**
+   * Where the peer wants RTCP when it is not multiplexed: its `a=rtcp` port (RFC 3605 §2.1),
+   * absent: `port + 1` (RFC 3550 §11). Ignored while RTCP is muxed (RFC 5761).
+   */
+  rtcpPort?: number;
 }
 
 export interface EndpointConfig {
   endpointId: EndpointId;
-  /** Local RTP port (even); RTCP is multiplexed on it (RFC 5761) unless `rtcpPort` is set. */
+  /** Local RTP port (even); RTCP is multiplexed on it (RFC 5761) unless `rtcpMux` is false. */
   localPort: number;
   /** Address the socket binds to (default 0.0.0.0). */
   bindAddress?: string;
@@ -41,14 +47,46 @@ export interface EndpointConfig {
    * is latched; packets from any other source are dropped afterwards.
    */
   symmetricLatching?: boolean;
-  /** Negotiated audio payload types; the first is what we send. */
+  /**
+   * Negotiated audio payload types; the first is what we send. A relay passes a packet of
+   * any of them through when the other leg negotiated the same codec, else transcodes it.
+   */
   payloads: PayloadMapping[];
   /** RFC 4733 telephone-event payload type, when negotiated. */
   telephoneEventPt?: number;
+  /**
+   * The telephone-event's own clock rate (its `a=rtpmap`, RFC 4733 §7.1.1); default: the
+   * send codec's RTP clock rate, which RFC 4733 §2.1 expects it to equal. Durations are
+   * counted in it; event timestamps stay in the audio stream's timestamp base (§2.1).
+   */
+  telephoneEventClockRate?: number;
+  /**
+   * RTCP multiplexed on the RTP port (RFC 5761), the default. False: RTCP also has its own
+   * socket on `localPort + 1` (RFC 3550 §11) and goes to the remote's `rtcpPort`.
+   */
+  rtcpMux?: boolean;
   /** RFC 6464 client-to-mixer audio level: the extmap id negotiated in SDP (RFC 8285 §5). */
   audioLevelExtensionId?: number;
-  /** Raise `media.timeout` after this long without a packet (0 or absent: never). */
+  /**
+   * Raise `media.timeout` after this long without an RTP packet, and again after each further
+   * period of silence (0 or absent: never). Suspended while the endpoint is on hold.
+   */
   mediaTimeoutMs?: number;
+}
+
+/** What `endpoint.update` may change (a re-INVITE, the answer to our offer, hold). */
+export interface EndpointUpdate {
+  remote?: RemoteAddress;
+  payloads?: PayloadMapping[];
+  telephoneEventPt?: number;
+  telephoneEventClockRate?: number;
+  /** RTCP muxed (RFC 5761) or on its own port pair: what the offer/answer settled. */
+  rtcpMux?: boolean;
+  /**
+   * The call is on hold (RFC 3264 §8.4): silence is expected, so the media timeout is
+   * suspended; when hold ends, the silence is counted again from that moment.
+   */
+  onHold?: boolean;
 }
 
 export type PlaybackTarget = { endpointId: EndpointId } | { roomId: RoomId };
@@ -80,7 +118,7 @@ export interface JoinOptions {
 
 export type Request =
   | { id: number; type: 'endpoint.create'; config: EndpointConfig }
-  | { id: number; type: 'endpoint.update'; endpointId: EndpointId; remote?: RemoteAddress; payloads?: PayloadMapping[]; telephoneEventPt?: number }
+  | ({ id: number; type: 'endpoint.update'; endpointId: EndpointId } & EndpointUpdate)
   | { id: number; type: 'endpoint.destroy'; endpointId: EndpointId }
   | { id: number; type: 'endpoint.mute'; endpointId: EndpointId; muted: boolean }
   | { id: number; type: 'endpoint.deafen'; endpointId: EndpointId; deafened: boolean }
@@ -129,8 +167,12 @@ export interface EndpointStats {
   concealed: number;
   /** Packets dropped: from an unlatched source, unknown payload type, malformed. */
   dropped: number;
-  /** RTCP packets received on the (muxed) RTP port; counted, not interpreted yet. */
+  /** Valid RTCP compound packets received (muxed or on the RTCP port). */
   rtcpReceived: number;
+  /** RTCP compound packets we sent (our SR/RR + SDES, RFC 3550 §6.4). */
+  rtcpSent?: number;
+  /** What the peer's latest RTCP report says about the stream we send it; absent until one came. */
+  peer?: PeerReport;
   /** Interarrival jitter (RFC 3550 §6.4.1), in ms. */
   jitterMs: number;
   /** Packets not decoded because RFC 6464 or DTX said the source was silent. */
@@ -140,6 +182,23 @@ export interface EndpointStats {
   jitterBufferedMs: number;
   jitterDropped: number;
   jitterLate: number;
+}
+
+/**
+ * A report block from the peer about our stream (RFC 3550 §6.4.1): how the RTP we send it
+ * arrives. In a relay this is the quality of the other party's audio on this leg's last hop.
+ */
+export interface PeerReport {
+  /** Fraction lost in the peer's last reporting interval, 0..1. */
+  fractionLost: number;
+  /** Cumulative packets lost as the peer counts them. */
+  cumulativeLost: number;
+  /** Interarrival jitter the peer measures, ms. */
+  jitterMs: number;
+  /** Round-trip time from its LSR/DLSR (§6.4.1), ms; null until it echoed one of our SRs. */
+  rttMs: number | null;
+  /** How long ago the report arrived, ms. */
+  ageMs: number;
 }
 
 export interface WorkerStats {

@@ -1,123 +1,69 @@
 /**
  * A two-party relay between two endpoints on the same worker (the B2BUA's media path).
  *
- * Pass-through when both legs send the same codec: each packet is forwarded the moment it
- * arrives (no jitter buffer, no tick, no decode), with payload type, SSRC, sequence number
- * and timestamp rewritten onto the outgoing leg's own stream: the source's numbers are
- * mapped by a fixed offset taken at its first packet, so gaps and reordering stay visible
- * to the far end (RFC 3550 §5.1; RFC 7667 §3.2.1.1 translator behaviour).
- * Transcoding otherwise: each direction is played out of the jitter buffer on the tick,
- * decoded, resampled when the rates differ, and encoded with the other leg's encoder.
- * RFC 4733 telephone-events are forwarded out of band both ways when both legs negotiated
- * them (payload type rewritten); the worker reports digits to the main thread as well.
+ * Every packet is handled the moment it arrives, in each direction (relay-direction.ts):
+ * passed through when the other leg negotiated its codec (payload type mapped by codec
+ * name), transcoded on its own otherwise - so a phone that sends another negotiated codec
+ * than the first, or switches mid-call, is still heard. No jitter buffer, no tick.
+ * `mode` says what the phones' default codecs get: 'passthrough' when each leg's first
+ * codec is one the other leg negotiated.
+ *
+ * RFC 4733 events are forwarded out of band both ways when both legs negotiated them, each
+ * in its own leg's event clock; the worker reports digits to the main thread as well.
+ * RTCP is terminated per leg (endpoint-rtcp.ts); the relay folds each leg's report about
+ * the audio it receives into the other leg's report about where that audio came from, so
+ * loss on the far hop reaches the phone that sends the audio (rtcp-session.ts).
  * A leg that is playing a prompt or music has its relay output suppressed meanwhile.
  */
-import { Resampler } from '../../dsp/resampler.js';
 import type { Endpoint } from '../endpoint/endpoint.js';
-import { Pulled } from '../endpoint/inbound-audio.js';
 import type { RtpPacketView } from '../../rtp/packet.js';
+import { relayMode } from './payload-routes.js';
+import { RelayDirection } from './relay-direction.js';
 
-class Direction {
-  private eventInTs = -1;
-  private eventOutTs = 0;
-  private seqOffset = -1;
-  private tsOffset = 0;
-  private resampler: Resampler | undefined;
-  private readonly pcm = new Int16Array(960);
-  private readonly payloads = [Buffer.alloc(1500), Buffer.alloc(1500)];
-  private flip = 0;
-
-  constructor(
-    private readonly from: Endpoint,
-    private readonly to: Endpoint,
-    private readonly suppressed: (ep: Endpoint) => boolean,
-  ) {}
-
-  /** Pass-through: forward one packet now. */
-  forward(msg: Buffer, v: RtpPacketView, payloadType: number): void {
-    if (this.suppressed(this.to) || !this.to.canSend) return;
-    if (this.seqOffset < 0) {
-      this.seqOffset = (this.to.outbound.nextSequence - v.sequence) & 0xffff;
-      this.tsOffset = (this.to.outbound.nextTimestamp - v.timestamp) >>> 0;
-    }
-    this.to.forward(msg, payloadType, (v.sequence + this.seqOffset) & 0xffff, (v.timestamp + this.tsOffset) >>> 0, v.marker);
-  }
-
-  /**
-   * Forward an RFC 4733 event out of band: our sequence number, and an event timestamp
-   * mapped once per event (all packets of one event share the start timestamp, §2.5.1.1).
-   */
-  forwardEvent(msg: Buffer, v: RtpPacketView): void {
-    if (this.to.telephoneEventPt === undefined || !this.to.canSend) return;
-    if (v.timestamp !== this.eventInTs) {
-      this.eventInTs = v.timestamp;
-      this.eventOutTs = this.to.outbound.nextTimestamp;
-    }
-    this.to.sendEvent(msg.subarray(v.payloadOffset, v.payloadOffset + v.payloadLength), this.eventOutTs, v.marker);
-  }
-
-  /** Transcode: one frame per tick. */
-  tick(): void {
-    const r = this.from.inbound.pull(true);
-    if (this.suppressed(this.to)) return;
-    if (r < Pulled.Decoded) {
-      this.to.skipFrame();
-      return;
-    }
-    const inb = this.from.inbound;
-    const codec = this.to.sendCodec;
-    let pcm = inb.pcm.subarray(0, inb.samples);
-    if (inb.codec!.sampleRate !== codec.sampleRate) {
-      if (!this.resampler || this.resampler.fromRate !== inb.codec!.sampleRate || this.resampler.toRate !== codec.sampleRate) {
-        this.resampler = new Resampler(inb.codec!.sampleRate, codec.sampleRate);
-      }
-      const n = this.resampler.process(pcm, this.pcm);
-      pcm = this.pcm.subarray(0, n);
-    }
-    const buf = this.payloads[this.flip]!;
-    this.flip ^= 1;
-    const len = this.to.encoder.encode(pcm, buf);
-    this.to.sendPayload(buf.subarray(0, len));
-  }
-}
+export type DigitPacketHandler = (ep: Endpoint, msg: Buffer, v: RtpPacketView, arrivalMs: number) => void;
 
 export class Relay {
-  readonly mode: 'passthrough' | 'transcode';
-  private readonly ab: Direction;
-  private readonly ba: Direction;
+  private readonly ab: RelayDirection;
+  private readonly ba: RelayDirection;
 
   constructor(
     readonly a: Endpoint,
     readonly b: Endpoint,
     suppressed: (ep: Endpoint) => boolean,
-    onDigitPacket: (ep: Endpoint, msg: Buffer, v: RtpPacketView) => void,
+    onDigitPacket: DigitPacketHandler,
   ) {
-    this.mode = a.sendCodec.name === b.sendCodec.name ? 'passthrough' : 'transcode';
-    this.ab = new Direction(a, b, suppressed);
-    this.ba = new Direction(b, a, suppressed);
-    if (this.mode === 'passthrough') {
-      a.onRtp = (msg, v) => this.ab.forward(msg, v, b.sendPayloadType);
-      b.onRtp = (msg, v) => this.ba.forward(msg, v, a.sendPayloadType);
-    }
-    const events = (from: Endpoint, dir: Direction) => (msg: Buffer, v: RtpPacketView) => {
-      onDigitPacket(from, msg, v);
-      dir.forwardEvent(msg, v);
+    this.ab = new RelayDirection(a, b, suppressed);
+    this.ba = new RelayDirection(b, a, suppressed);
+    a.onRtp = (msg, v) => this.ab.forward(msg, v);
+    b.onRtp = (msg, v) => this.ba.forward(msg, v);
+    a.onTelephoneEvent = (msg, v, now) => {
+      onDigitPacket(a, msg, v, now);
+      this.ab.forwardEvent(msg, v);
     };
-    a.onTelephoneEvent = events(a, this.ab);
-    b.onTelephoneEvent = events(b, this.ba);
+    b.onTelephoneEvent = (msg, v, now) => {
+      onDigitPacket(b, msg, v, now);
+      this.ba.forwardEvent(msg, v);
+    };
+    // A's audio reaches B's phone over b's hop: what B reports about b's stream is the far half of A's path.
+    a.rtcp.far = (now) => b.rtcp.session.freshPeer(now);
+    b.rtcp.far = (now) => a.rtcp.session.freshPeer(now);
   }
 
-  /** Transcoding relays run on the tick; pass-through ones have nothing to do. */
-  tick(): void {
-    if (this.mode === 'passthrough') return;
-    this.ab.tick();
-    this.ba.tick();
+  /** What the phones' default codecs get (re-read: a re-INVITE may change it). */
+  get mode(): 'passthrough' | 'transcode' {
+    return relayMode(this.a.payloads, this.b.payloads);
+  }
+
+  /** Source packets passed through and transcoded, both directions. */
+  get counts(): { passed: number; transcoded: number } {
+    return { passed: this.ab.passed + this.ba.passed, transcoded: this.ab.transcoded + this.ba.transcoded };
   }
 
   close(): void {
     for (const ep of [this.a, this.b]) {
       ep.onRtp = undefined;
       ep.onTelephoneEvent = undefined;
+      ep.rtcp.far = undefined;
     }
   }
 }

@@ -7,8 +7,7 @@
 import type { EndpointStats, Request, ResultMap, WorkerInit, WorkerMessage, WorkerStats } from '../channel/protocol.js';
 import { TickLoop, monotonicMs } from '../clock/tick-loop.js';
 import { Endpoint, type EndpointOptions } from '../endpoint/endpoint.js';
-import { DtmfReceiver } from '../../rtp/dtmf/dtmf-receiver.js';
-import { DtmfSender } from '../../rtp/dtmf/dtmf-sender.js';
+import { rtcpNowMs } from '../endpoint/endpoint-rtcp.js';
 import { SoftLimiter } from '../mix/soft-limiter.js';
 import { MUSIC_RATE, MusicChannel } from '../play/music-channel.js';
 import { PromptCursor } from '../play/prompt-cursor.js';
@@ -17,9 +16,13 @@ import { Relay } from '../relay/relay.js';
 import { Room, type RoomContext } from '../room/room.js';
 import { RoomSpan } from '../span/room-span.js';
 import type { RtpPacketView } from '../../rtp/packet.js';
+import { DtmfHub } from './dtmf-hub.js';
 import { EndpointPlayer } from './endpoint-player.js';
 import { roomTone } from './room-tones.js';
 import { threadCpuMs } from './thread-cpu.js';
+
+/** RTCP timers are checked every 10 ticks (200 ms): reports are ~5 s apart (RFC 3550 §6.2). */
+const RTCP_POLL_TICKS = 10;
 
 type Handler<T extends Request['type']> = (req: Extract<Request, { type: T }>) => ResultMap[T] | Promise<ResultMap[T]>;
 
@@ -35,13 +38,10 @@ export class RequestError extends Error {
 export class MediaWorker {
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly relays = new Map<string, Relay>(); // by each leg's endpoint id
-  private readonly relayList = new Set<Relay>();
   private readonly rooms = new Map<string, Room>();
   private readonly roomOf = new Map<string, Room>();
   private readonly players = new Map<string, EndpointPlayer>();
-  private readonly digits = new Map<string, DtmfReceiver>();
-  private readonly dtmfOut = new Map<string, DtmfSender>();
-  private readonly eventBuf = new Uint8Array(4);
+  private readonly dtmf: DtmfHub;
   private readonly music = new Map<string, MusicChannel>();
   private readonly prompts = new PromptLibrary();
   private readonly limiter = new SoftLimiter();
@@ -57,6 +57,7 @@ export class MediaWorker {
     private readonly emit: (m: WorkerMessage) => void,
   ) {
     this.loop = new TickLoop(this.onTick, { epochMs: init.epochMs, periodMs: init.tickMs });
+    this.dtmf = new DtmfHub(init.tickMs, (e) => this.emit(e));
     this.roomCtx = {
       worker: init.worker,
       limiter: this.limiter,
@@ -83,12 +84,13 @@ export class MediaWorker {
       if (this.endpoints.has(r.config.endpointId)) throw new RequestError('exists', `endpoint ${r.config.endpointId} exists`);
       const ep = await Endpoint.open(r.config, this.endpointOpts);
       this.endpoints.set(ep.id, ep);
-      ep.onTelephoneEvent = (msg, v) => this.onDigitPacket(ep, msg, v);
+      ep.onTelephoneEvent = this.onDigitPacket(ep);
       ep.onArrival = this.ioCheck;
       return { localPort: ep.localPort };
     },
-    'endpoint.update': (r) => {
-      this.endpoint(r.endpointId).update(r.remote, r.payloads, r.telephoneEventPt);
+    'endpoint.update': async (r) => {
+      const { id: _id, type: _type, endpointId, ...change } = r;
+      await this.endpoint(endpointId).update(change);
       return null;
     },
     'endpoint.destroy': (r) => {
@@ -112,19 +114,16 @@ export class MediaWorker {
     'dtmf.send': (r) => {
       const ep = this.endpoint(r.endpointId);
       if (ep.telephoneEventPt === undefined) throw new RequestError('no-telephone-event', `${ep.id} negotiated no telephone-event`);
-      let sender = this.dtmfOut.get(ep.id);
-      if (!sender) this.dtmfOut.set(ep.id, (sender = new DtmfSender({ clockRate: ep.sendCodec.rtpClockRate, tickMs: this.init.tickMs })));
-      sender.send(r.digits, r.durationMs);
+      this.dtmf.send(ep, r.digits, r.durationMs);
       return null;
     },
     'relay.connect': (r) => {
       const a = this.endpoint(r.a);
       const b = this.endpoint(r.b);
       for (const ep of [a, b]) if (this.relays.has(ep.id) || this.roomOf.has(ep.id)) throw new RequestError('busy', `${ep.id} is already relayed or in a room`);
-      const relay = new Relay(a, b, (ep) => !(this.players.get(ep.id)?.idle ?? true), (ep, msg, v) => this.onDigitPacket(ep, msg, v));
+      const relay = new Relay(a, b, (ep) => !(this.players.get(ep.id)?.idle ?? true), (ep, msg, v, now) => this.dtmf.received(ep, msg, v, now));
       this.relays.set(a.id, relay);
       this.relays.set(b.id, relay);
-      this.relayList.add(relay);
       return { mode: relay.mode };
     },
     'relay.disconnect': (r) => {
@@ -245,13 +244,13 @@ export class MediaWorker {
       return;
     }
     for (const room of this.rooms.values()) if (room.size > 0 && room.gather(tick)) this.spanning.push(room);
-    for (const relay of this.relayList) relay.tick();
     for (const [id, pl] of this.players) {
       const done = pl.tick(tick);
       if (done?.playbackId) this.emit({ event: 'playback.finished', playbackId: done.playbackId, reason: 'done' });
       if (pl.idle) this.players.delete(id);
     }
-    this.digitsTick();
+    this.dtmf.tick(performance.now(), this.endpointOrUndefined);
+    if (tick % RTCP_POLL_TICKS === 0) this.rtcpTick();
     if (tick % 50 === 0) this.everySecond(tick);
     this.adjustPhases(tick);
   };
@@ -270,13 +269,17 @@ export class MediaWorker {
     }
   }
 
+  /** RFC 3550 §6.2: each endpoint sends its report when its own randomized interval is up. */
+  private rtcpTick(): void {
+    const now = rtcpNowMs();
+    for (const ep of this.endpoints.values()) ep.rtcp.poll(now);
+  }
+
   private everySecond(tick: number): void {
     const now = performance.now();
     for (const ep of this.endpoints.values()) {
-      if (ep.mediaTimeoutMs > 0 && !ep.timedOut && now - ep.lastPacketMs > ep.mediaTimeoutMs) {
-        ep.timedOut = true;
-        this.emit({ event: 'media.timeout', endpointId: ep.id, silentMs: Math.round(now - ep.lastPacketMs) });
-      }
+      const silentMs = ep.timeout.poll(now);
+      if (silentMs !== undefined) this.emit({ event: 'media.timeout', endpointId: ep.id, silentMs: Math.round(silentMs) });
     }
     const every = this.init.statsIntervalMs;
     if (every > 0 && tick % Math.max(1, Math.round(every / this.init.tickMs)) === 0) {
@@ -284,30 +287,12 @@ export class MediaWorker {
     }
   }
 
-  /** RFC 4733 in: one DtmfReceiver per endpoint that ever sent an event. */
-  private onDigitPacket(ep: Endpoint, msg: Buffer, v: RtpPacketView): void {
-    let rx = this.digits.get(ep.id);
-    if (!rx) this.digits.set(ep.id, (rx = new DtmfReceiver(ep.sendCodec.rtpClockRate)));
-    const d = rx.push(v.timestamp, msg.subarray(v.payloadOffset, v.payloadOffset + v.payloadLength), performance.now());
-    if (d && d.digit) this.emit({ event: 'dtmf', endpointId: ep.id, digit: d.digit, durationMs: d.durationMs });
+  /** RFC 4733 packets of an endpoint that is not relayed: digits go up to the main thread. */
+  private onDigitPacket(ep: Endpoint): (msg: Buffer, v: RtpPacketView, now: number) => void {
+    return (msg, v, now) => this.dtmf.received(ep, msg, v, now);
   }
 
-  /** Per tick: digits whose end packets were all lost time out; queued digits go out (RFC 4733). */
-  private digitsTick(): void {
-    if (this.digits.size > 0) {
-      const now = performance.now();
-      for (const [id, rx] of this.digits) {
-        const d = rx.poll(now);
-        if (d && d.digit) this.emit({ event: 'dtmf', endpointId: id, digit: d.digit, durationMs: d.durationMs });
-      }
-    }
-    for (const [id, tx] of this.dtmfOut) {
-      const ep = this.endpoints.get(id);
-      const pkt = ep ? tx.poll(ep.outbound.nextTimestamp, this.eventBuf) : null;
-      if (ep && pkt) ep.sendEvent(this.eventBuf.subarray(0, pkt.length), pkt.timestamp, pkt.marker);
-      if (!ep || !tx.busy) this.dtmfOut.delete(id);
-    }
-  }
+  private readonly endpointOrUndefined = (id: string): Endpoint | undefined => this.endpoints.get(id);
 
   private playTone(room: Room, kind: 'join' | 'leave'): void {
     const file = kind === 'join' ? room.config.joinToneFile : room.config.leaveToneFile;
@@ -333,8 +318,7 @@ export class MediaWorker {
       this.roomOf.delete(ep.id);
     }
     this.players.delete(ep.id);
-    this.digits.delete(ep.id);
-    this.dtmfOut.delete(ep.id);
+    this.dtmf.forget(ep.id);
   }
 
   private unrelay(endpointId: string): void {
@@ -343,8 +327,7 @@ export class MediaWorker {
     relay.close();
     this.relays.delete(relay.a.id);
     this.relays.delete(relay.b.id);
-    this.relayList.delete(relay);
-    for (const ep of [relay.a, relay.b]) ep.onTelephoneEvent = (msg, v) => this.onDigitPacket(ep, msg, v);
+    for (const ep of [relay.a, relay.b]) ep.onTelephoneEvent = this.onDigitPacket(ep);
   }
 
   private player(ep: Endpoint): EndpointPlayer {
