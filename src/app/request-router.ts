@@ -19,8 +19,12 @@ import type { RegistrationService } from './registration/registration-service.js
 
 /** Methods this switch answers; others get 405 with this list in Allow (RFC 3261 §8.2.1). */
 export const ALLOWED_METHODS = ['REGISTER', 'OPTIONS', 'INVITE', 'ACK', 'CANCEL', 'BYE', 'INFO', 'UPDATE', 'PRACK', 'REFER', 'NOTIFY'] as const;
-/** Option tags we implement (Require/Proxy-Require, RFC 3261 §8.2.2.3): Path (RFC 3327), outbound (RFC 5626), session timers (RFC 4028). */
-export const SUPPORTED_OPTION_TAGS = ['path', 'outbound', 'timer'] as const;
+/**
+ * Option tags we implement (Require/Proxy-Require, RFC 3261 §8.2.2.3): Path (RFC 3327), outbound (RFC 5626), session
+ * timers (RFC 4028), and for transfers (src/app/calls/transfer) Replaces (RFC 3891, an INVITE may require it) and
+ * Refer-Sub (RFC 4488).
+ */
+export const SUPPORTED_OPTION_TAGS = ['path', 'outbound', 'timer', 'replaces', 'norefersub'] as const;
 /** Only a new call is passed on (to the callee's leg): Max-Forwards 0 is no reason to refuse the rest (RFC 4475 §3.3.11). */
 const FORWARDED = new Set(['INVITE']);
 /** Bodies accepted per method (§8.2.3): SDP, DTMF in INFO, sipfrag in NOTIFY (RFC 3515 §2.4.5). */

@@ -14,6 +14,7 @@ import { SipStack } from '../sip/stack/sip-stack.js';
 import { openStore } from '../store/store.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { CallService } from './calls/call-service.js';
+import { CallTransfers } from './calls/transfer/call-transfers.js';
 import { ControlServer } from './control/control-server.js';
 import { controlSocketPath } from './control/control-protocol.js';
 import { RegistrationService } from './registration/registration-service.js';
@@ -74,7 +75,8 @@ export async function startSwitch(opts: StartSwitchOptions): Promise<RunningSwit
     logger,
     localAddresses: localAddresses(sip.listen, advertisedHost, sip.externalAddress),
   });
-  const calls = new CallService({ config, stack, media, registrations, store, clock, logger, advertisedHost });
+  // Transfers (REFER blind and attended, INVITE with Replaces): src/app/calls/transfer.
+  const calls = new CallService({ config, stack, media, registrations, store, clock, logger, advertisedHost, transfers: new CallTransfers() });
   control.register(calls.manager.live.controlMethods());
   liveCalls = () => calls.manager.calls.size;
   const router = new RequestRouter(stack, registrations, logger.child({ component: 'router' }), calls.manager);
