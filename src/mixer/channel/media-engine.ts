@@ -28,6 +28,8 @@ export interface MediaEngineOptions {
   spanWaitMs?: number;
   /** Emit `endpoint.stats` this often, ms (default 0: only on request). */
   statsIntervalMs?: number;
+  /** RTCP minimum interval between reports, ms (default 5000, RFC 3550 §6.2). */
+  rtcpIntervalMs?: number;
   /** Most workers a room may span (sizes the span buffers; default: the worker count). */
   maxSpan?: number;
   /** Start a replacement when a worker dies (default true). */
@@ -102,6 +104,7 @@ export class MediaEngine extends EventEmitter {
       tickMs: options.tickMs ?? 20,
       spanWaitMs: options.spanWaitMs ?? 5,
       statsIntervalMs: options.statsIntervalMs ?? 0,
+      rtcpIntervalMs: options.rtcpIntervalMs ?? 5000,
       maxSpan: options.maxSpan ?? workers,
       restartWorkers: options.restartWorkers ?? true,
     });
@@ -301,7 +304,7 @@ export class MediaEngine extends EventEmitter {
   private spawn(index: number): WorkerLink {
     const link = new WorkerLink(
       this.script,
-      { worker: index, tickMs: this.opts.tickMs, epochMs: this.epochMs, spanWaitMs: this.opts.spanWaitMs, statsIntervalMs: this.opts.statsIntervalMs },
+      { worker: index, tickMs: this.opts.tickMs, epochMs: this.epochMs, spanWaitMs: this.opts.spanWaitMs, statsIntervalMs: this.opts.statsIntervalMs, rtcpIntervalMs: this.opts.rtcpIntervalMs },
       (e, l) => this.emit('event', { ...e, worker: l.index } as EngineEvent),
       (code, l) => this.lost(code, l),
     );

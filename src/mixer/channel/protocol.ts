@@ -281,4 +281,6 @@ export interface WorkerInit {
   spanWaitMs: number;
   /** Emit endpoint.stats events this often, ms (0: never). */
   statsIntervalMs: number;
+  /** RTCP minimum report interval, ms (RFC 3550 §6.2: 5000; tests use less). */
+  rtcpIntervalMs?: number;
 }

@@ -43,10 +43,12 @@ export class EndpointRtcp {
   constructor(
     private readonly host: RtcpHost,
     private readonly latching: boolean,
+    minIntervalMs?: number,
     nowMs = rtcpNowMs(),
   ) {
     // RFC 7022 §5: a per-session random CNAME of 96 bits, base64.
-    this.session = new RtcpSession(() => host.receiverStats, { cname: randomBytes(12).toString('base64') }, nowMs);
+    const cname = randomBytes(12).toString('base64');
+    this.session = new RtcpSession(() => host.receiverStats, minIntervalMs === undefined ? { cname } : { cname, minIntervalMs }, nowMs);
   }
 
   /** Packets from other sources on the RTCP port. */

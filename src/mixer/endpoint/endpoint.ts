@@ -36,6 +36,8 @@ export interface EndpointOptions {
   silentBelowDbov: number;
   /** Smallest jitter-buffer delay (src/rtp/jitter-buffer.ts minDelayMs). */
   jitterMinDelayMs: number;
+  /** RTCP minimum report interval, ms (RFC 3550 §6.2 default 5000). */
+  rtcpMinIntervalMs?: number;
 }
 
 /** RFC 5761 §4: a second byte of 192-223 on a muxed port is RTCP (SR 200 ... XR 207). */
@@ -98,7 +100,7 @@ export class Endpoint implements RtcpHost {
     this.inbound = new InboundAudio(config.payloads, config.audioLevelExtensionId, opts.silentBelowDbov, opts.jitterMinDelayMs);
     this.timeout = new MediaTimeout(config.mediaTimeoutMs ?? 0, performance.now());
     this.receiverStats = new RtpReceiverStats(this.sendCodec.rtpClockRate);
-    this.rtcp = new EndpointRtcp(this, this.latching);
+    this.rtcp = new EndpointRtcp(this, this.latching, opts.rtcpMinIntervalMs);
     if (config.remote) this.rtcp.setRemote(config.remote);
     socket.on('message', this.onMessage);
   }

@@ -50,7 +50,7 @@ export class MediaWorker {
   private twoPhase = false;
   private spanLate = 0;
   private readonly roomCtx: RoomContext;
-  private readonly endpointOpts: EndpointOptions = { silentBelowDbov: -50, jitterMinDelayMs: 20 };
+  private readonly endpointOpts: EndpointOptions;
 
   constructor(
     private readonly init: WorkerInit,
@@ -58,6 +58,7 @@ export class MediaWorker {
   ) {
     this.loop = new TickLoop(this.onTick, { epochMs: init.epochMs, periodMs: init.tickMs });
     this.dtmf = new DtmfHub(init.tickMs, (e) => this.emit(e));
+    this.endpointOpts = { silentBelowDbov: -50, jitterMinDelayMs: 20, rtcpMinIntervalMs: init.rtcpIntervalMs ?? 5000 };
     this.roomCtx = {
       worker: init.worker,
       limiter: this.limiter,
