@@ -21,6 +21,7 @@ async function legView(call: Call, side: Side, device: string | null): Promise<L
     packetsOut: stats?.packetsSent ?? 0,
     lost: stats?.packetsLost ?? 0,
     jitterMs: Math.round((stats?.jitterMs ?? 0) * 10) / 10,
+    reported: stats?.peer ? { lossPercent: Math.round(stats.peer.fractionLost * 1000) / 10, lost: stats.peer.cumulativeLost, jitterMs: Math.round(stats.peer.jitterMs * 10) / 10, rttMs: stats.peer.rttMs } : null,
   };
 }
 

@@ -23,6 +23,21 @@ export interface LiveLegView {
   lost: number;
   /** Interarrival jitter of this leg's incoming stream (RFC 3550 §6.4.1), in ms. */
   jitterMs: number;
+  /**
+   * What this leg's phone reports by RTCP (RFC 3550 §6.4.1) about the audio we send it - the
+   * other party's audio on this leg's hop - and the round trip to it; null until it reported.
+   */
+  reported?: LegReportView | null;
+}
+
+export interface LegReportView {
+  /** Fraction lost in the phone's last reporting interval, %. */
+  lossPercent: number;
+  /** Packets lost in all, as the phone counts them. */
+  lost: number;
+  jitterMs: number;
+  /** From LSR/DLSR; null when the phone does not echo our sender reports. */
+  rttMs: number | null;
 }
 
 export interface LiveCallView {
