@@ -8,6 +8,7 @@ import { PromptCatalog, SHIPPED_PROMPTS_DIR, shippedPrompts } from '../../../src
 import { PHRASES } from '../../../src/ivr/prompt-phrases.js';
 import { NUMBER_GRAMMARS } from '../../../src/ivr/number-words.js';
 import { readWavInfo, unplayableReason } from '../../../src/ivr/wav-info.js';
+import { parsePromptBytes } from '../../../src/mixer/play/prompt-file.js';
 import { levels } from './wav-fixtures.js';
 
 // Compiled to dist/test/unit/ivr/: the repository root is four levels up.
@@ -44,6 +45,8 @@ test('each prompt is a 16 kHz mono 16-bit PCM WAV the media engine plays, trimme
       const info = readWavInfo(bytes);
       assert.equal([info.format, info.channels, info.sampleRate, info.bitsPerSample], [1, 1, 16000, 16], name);
       assert.is(unplayableReason(info), undefined, name);
+      const clip = parsePromptBytes(bytes, name); // what the media engine's prompt player decodes
+      assert.equal([clip.sampleRate, clip.pcm.length], [16000, info.dataBytes / 2], name);
       assert.is(info.dataOffset + info.dataBytes, bytes.length, `${name}: data chunk runs to the end of the file`);
       assert.ok(info.durationMs >= 150 && info.durationMs <= 4000, `${name}: ${info.durationMs.toFixed(0)} ms`);
       const l = levels(bytes, info);
