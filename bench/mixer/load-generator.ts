@@ -180,6 +180,7 @@ function runSender(p: LoadPlan, payloads: Payloads, step: number): void {
 function onMessage(msg: Buffer, rinfo: RemoteInfo): void {
   const i = portToParticipant[rinfo.port - portBase] ?? -1;
   if (i < 0 || msg.length < 12) return;
+  if (msg[1]! >= 192 && msg[1]! <= 223) return; // the engine's RTCP reports (RFC 5761 §4): not audio
   received++;
   const l = listeners[i]!;
   const seq = (msg[2]! << 8) | msg[3]!;

@@ -127,7 +127,13 @@ export class Endpoint implements RtcpHost {
         }
       });
     }).then(async (ep) => {
-      if (config.rtcpMux === false) await ep.setRtcpMux(false);
+      if (config.rtcpMux !== false) return ep;
+      try {
+        await ep.setRtcpMux(false);
+      } catch (err) {
+        ep.close(false);
+        throw err;
+      }
       return ep;
     });
   }
