@@ -5,7 +5,7 @@
  * Recipe: ../shared/PEERS.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,8 @@ export interface BaresipOptions {
   rtpPorts?: [number, number];
   /** Extra config lines. */
   config?: string[];
+  /** `-s`: baresip prints every SIP message it sends and receives into `output`. */
+  sipTrace?: boolean;
 }
 
 export interface BaresipEvent {
@@ -74,7 +76,7 @@ export class Baresip {
     writeFileSync(join(dir, 'config'), lines.join('\n') + '\n');
     writeFileSync(join(dir, 'accounts'), o.account + '\n');
     writeFileSync(join(dir, 'contacts'), '');
-    const child = spawn('baresip', ['-f', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('baresip', ['-f', dir, ...(o.sipTrace ? ['-s'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
     const b = new Baresip(dir, sipPort, ctrlPort, child);
     child.stdout!.on('data', (d) => (b.output += d));
     child.stderr!.on('data', (d) => (b.output += d));
@@ -137,8 +139,34 @@ export class Baresip {
     }
   }
 
-  async waitEvent(pred: (e: BaresipEvent) => boolean, timeoutMs = 10_000): Promise<BaresipEvent> {
-    return this.until(() => this.events.find(pred), timeoutMs, 'baresip event');
+  /** The first event matching `pred` at index `from` (see `mark`) or later. */
+  async waitEvent(pred: (e: BaresipEvent) => boolean, timeoutMs = 10_000, from = 0): Promise<BaresipEvent> {
+    return this.until(() => this.events.slice(from).find(pred), timeoutMs, 'baresip event');
+  }
+
+  /** Index of the next event, for `waitEvent(pred, t, from)` and `eventsSince`. */
+  mark(): number {
+    return this.events.length;
+  }
+
+  eventsSince(from: number, type?: string): BaresipEvent[] {
+    return this.events.slice(from).filter((e) => type === undefined || e.type === type);
+  }
+
+  /**
+   * The newest recording sndfile wrote: `dec` is what baresip received (decoded), `enc`
+   * what it sent. Files are named dump-<date>-<time>-<dec|enc>.wav, one pair per call.
+   */
+  latestRecording(kind: 'dec' | 'enc' = 'dec'): string | undefined {
+    const files = readdirSync(join(this.dir, 'snd'))
+      .filter((f) => f.endsWith(`-${kind}.wav`))
+      .sort();
+    return files.length ? join(this.dir, 'snd', files[files.length - 1]!) : undefined;
+  }
+
+  /** How many calls sndfile has recorded so far. */
+  recordingCount(): number {
+    return readdirSync(join(this.dir, 'snd')).filter((f) => f.endsWith('-dec.wav')).length;
   }
 
   private async until<T>(get: () => T | undefined, timeoutMs: number, what: string): Promise<T> {

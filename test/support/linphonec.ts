@@ -75,10 +75,11 @@ export class Linphonec {
     this.child.stdin!.write(command + '\n');
   }
 
-  async waitOutput(re: RegExp, timeoutMs = 15_000): Promise<RegExpExecArray> {
+  /** Waits for `re` in the output from offset `from` on (default: all of it). */
+  async waitOutput(re: RegExp, timeoutMs = 15_000, from = 0): Promise<RegExpExecArray> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const m = re.exec(this.output);
+      const m = re.exec(this.output.slice(from));
       if (m) return m;
       if (this.child.exitCode !== null) throw new Error(`linphonec exited: ${this.output.slice(-800)}`);
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${re}; output: ${this.output.slice(-800)}`);
@@ -86,6 +87,21 @@ export class Linphonec {
         this.waiters.push(r);
         setTimeout(r, 100);
       });
+    }
+  }
+
+  /** Asks `status register` until linphonec says it is registered (it prints nothing on its own). */
+  async waitRegistered(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const mark = this.output.length;
+      this.send('status register');
+      try {
+        await this.waitOutput(/registered, identity=/, 1000, mark);
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+      }
     }
   }
 
