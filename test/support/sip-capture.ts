@@ -103,6 +103,24 @@ export class SipCapture {
     return this.messages.filter(pred);
   }
 
+  /**
+   * Index of the next message once the capture has been quiet for `quietMs` (tshark hands
+   * frames over with a delay): messages of what happened before are all in by then.
+   */
+  async mark(quietMs = 500, timeoutMs = 5000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    let n = this.messages.length;
+    let since = Date.now();
+    while (Date.now() - since < quietMs && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (this.messages.length !== n) {
+        n = this.messages.length;
+        since = Date.now();
+      }
+    }
+    return this.messages.length;
+  }
+
   /** One line per message: `src>dst first-line`, for failure messages. */
   summary(last = 30): string {
     return this.messages
