@@ -23,6 +23,10 @@ export interface SippOptions {
   keys?: Record<string, string | number>;
   timeoutMs?: number;
   extraArgs?: string[];
+  /** Where `<log>` actions write (-trace_logs -log_file), readable while SIPp runs. */
+  logFile?: string;
+  /** Called with SIPp's process id once it runs (to read its CPU from /proc). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface SippResult {
@@ -49,9 +53,11 @@ export function runSipp(o: SippOptions): Promise<SippResult> {
     writeFileSync(inf, ['SEQUENTIAL', ...o.rows].join('\n') + '\n');
     args.push('-inf', inf);
   }
+  if (o.logFile) args.push('-trace_logs', '-log_file', o.logFile);
   args.push(...(o.extraArgs ?? []));
   return new Promise((resolve) => {
     const child = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+    if (child.pid !== undefined) o.onSpawn?.(child.pid);
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
