@@ -12,6 +12,11 @@
  *   hold .................... a side whose SDP says sendonly/inactive/0.0.0.0 holds the
  *                             other (RFC 3264 §8.4): that other side's endpoint plays the
  *                             music on hold, which the worker plays instead of the relay
+ *   standby ................. a transfer puts another phone on a side: it gets an endpoint
+ *                             of its own (openStandby, offered while the present phone stays),
+ *                             which then takes the side over (promoteStandby). Re-pointing the
+ *                             old endpoint would not do: symmetric latching takes the first
+ *                             source after a change, and the old phone may still be sending.
  *
  * Codec choices: codec-choice.ts. Engine requests are issued without waiting (the worker
  * handles one endpoint's requests in order); failures are logged, the call goes on.
@@ -48,6 +53,8 @@ class MediaSide {
   holding = false;
   /** Music on hold is playing to this side's phone. */
   hearingMusic = false;
+  /** The last music request to this side's endpoint, answered or not (see `music`). */
+  musicRequest: Promise<unknown> = Promise.resolve();
   constructor(
     readonly endpointId: string,
     readonly sdp: LocalSdp,
@@ -63,6 +70,9 @@ export class CallMedia {
   relayMode: 'passthrough' | 'transcode' | null = null;
   private relayedCodecs: string | undefined;
   private closed = false;
+  /** Endpoints opened for a phone that is to take a side (transfers). */
+  private readonly standby: Partial<Record<Side, MediaSide>> = {};
+  private standbys = 0;
 
   constructor(
     readonly callId: string,
@@ -106,12 +116,64 @@ export class CallMedia {
 
   /** Our offer to `side`: its peer's usable codecs first (pass-through), then the rest. */
   offerTo(side: Side): string {
-    const s = this.sides[side];
-    const peer = this.sides[otherSide(side)];
+    return this.offerFrom(this.sides[side], this.sides[otherSide(side)]);
+  }
+
+  private offerFrom(s: MediaSide, peer: MediaSide): string {
     const prefer = peer.codecName !== undefined ? [peer.codecName] : peer.remote?.audio ? usableCodecNames(peer.remote.audio, this.opts.codecs) : [];
     const { codecs, telephoneEvent } = offerCodecs(prefer, this.opts.codecs);
     s.offered = codecs;
     return s.sdp.build(s.port, { codecs, telephoneEvent, direction: 'sendrecv', rtcpMux: true });
+  }
+
+  // ------------------------------------------------------------------ standby (transfers)
+
+  /** Opens a new endpoint for `side` next to the other side's (same worker, for the relay). */
+  async openStandby(side: Side): Promise<void> {
+    const id = `${this.callId}:${side}${++this.standbys}`;
+    const payloads = toPayloadMappings(offerCodecs([], this.opts.codecs).codecs.slice(0, 1));
+    const { localPort } = await this.port.createEndpoint({ endpointId: id, colocateWith: this.sides[otherSide(side)].endpointId, payloads, symmetricLatching: true, mediaTimeoutMs: this.opts.mediaTimeoutMs });
+    const s = new MediaSide(id, new LocalSdp({ address: this.opts.address }));
+    s.port = localPort;
+    if (this.closed) {
+      await this.port.destroyEndpoint(id).catch(() => null);
+      throw new Error('the call ended');
+    }
+    this.closeStandby(side);
+    this.standby[side] = s;
+  }
+
+  /** Our offer from `side`'s standby endpoint. */
+  standbyOffer(side: Side): string {
+    const s = this.standby[side];
+    if (!s) throw new Error(`no standby endpoint for side ${side}`);
+    return this.offerFrom(s, this.sides[otherSide(side)]);
+  }
+
+  /**
+   * The standby endpoint takes `side` over; the old one is destroyed (its relay with it). It
+   * inherits whether the side held the other, so the newcomer's answer decides about the
+   * music (updateHold); when the other side holds, the newcomer hears the music.
+   */
+  promoteStandby(side: Side): void {
+    const s = this.standby[side];
+    if (!s) throw new Error(`no standby endpoint for side ${side}`);
+    delete this.standby[side];
+    const old = this.sides[side];
+    s.holding = old.holding;
+    this.sides[side] = s;
+    this.relayedCodecs = undefined;
+    this.relayMode = null;
+    this.request('endpoint.destroy', this.port.destroyEndpoint(old.endpointId));
+    if (this.sides[otherSide(side)].holding) this.music(s, true);
+  }
+
+  /** The standby endpoint is not needed after all. */
+  closeStandby(side: Side): void {
+    const s = this.standby[side];
+    if (!s) return;
+    delete this.standby[side];
+    this.request('endpoint.destroy', this.port.destroyEndpoint(s.endpointId));
   }
 
   /** The same offer again (a session refresh, RFC 4028 §7.4: no change, same o= version). */
@@ -180,13 +242,8 @@ export class CallMedia {
       for (const x of [this.sides.a, this.sides.b]) this.request('endpoint.update', this.port.updateEndpoint(x.endpointId, { onHold: this.onHold }));
     }
     const held = this.sides[otherSide(side)];
-    if (holding && !held.hearingMusic) {
-      held.hearingMusic = true;
-      this.request('moh.start', this.port.startMusicOnHold(held.endpointId, this.opts.musicOnHold));
-    } else if (!holding && held.hearingMusic) {
-      held.hearingMusic = false;
-      this.request('moh.stop', this.port.stopMusicOnHold(held.endpointId));
-    }
+    if (holding && !held.hearingMusic) this.music(held, true);
+    else if (!holding && held.hearingMusic) this.music(held, false);
     return holding ? 'start' : 'stop';
   }
 
@@ -199,9 +256,20 @@ export class CallMedia {
     const s = this.sides[side];
     const want = on || this.sides[otherSide(side)].holding;
     if (want === s.hearingMusic || this.closed) return;
-    s.hearingMusic = want;
-    if (want) this.request('moh.start', this.port.startMusicOnHold(s.endpointId, this.opts.musicOnHold));
-    else this.request('moh.stop', this.port.stopMusicOnHold(s.endpointId));
+    this.music(s, want);
+  }
+
+  /**
+   * Music on or off for a side's endpoint. Each request waits for the answer to the one
+   * before: the worker answers moh.start only once the file is loaded and would handle a
+   * moh.stop sent meanwhile first, leaving the music on for good (a hold resumed at once, a
+   * transfer target answering within milliseconds).
+   */
+  private music(s: MediaSide, on: boolean): void {
+    s.hearingMusic = on;
+    const what = on ? 'moh.start' : 'moh.stop';
+    const send = () => (on ? this.port.startMusicOnHold(s.endpointId, this.opts.musicOnHold) : this.port.stopMusicOnHold(s.endpointId));
+    s.musicRequest = s.musicRequest.then(() => (this.closed ? null : send())).catch((err: Error) => this.failed(what, err));
   }
 
   /** Whether `side` negotiated RFC 4733 telephone-event. */
@@ -228,7 +296,8 @@ export class CallMedia {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([this.sides.a, this.sides.b].map((s) => this.port.destroyEndpoint(s.endpointId).catch(() => null)));
+    const all = [this.sides.a, this.sides.b, this.standby.a, this.standby.b].filter((s): s is MediaSide => s !== undefined);
+    await Promise.all(all.map((s) => this.port.destroyEndpoint(s.endpointId).catch(() => null)));
   }
 
   /** A side's codec (and where to send) is now known: tell its endpoint. */
