@@ -23,7 +23,7 @@ async function consulting(opts: { carolAnswers?: boolean } = {}) {
 
 test('attended transfer with the transferee on hold: REFER with Replaces naming the second call joins Alice and Carol, media re-anchored, identities updated, both of the referrer\'s dialogs end (RFC 3891 §7.1, RFC 5589 §7.1)', async () => {
   const { w, carol, x, callX, callY, y, yb } = await consulting();
-  const [aId, bId] = [`${callX.id}:a`, `${callX.id}:b`];
+  const [aId, bId, cId] = [`${callX.id}:a`, `${callX.id}:b`, `${callX.id}:b1`];
   assert.is(w.media.get(aId).music, '/moh/default.wav', 'Alice is on hold');
   refer(x.b, referToWithReplaces('3000', replacesOf(yb!)));
   await w.run(100);
@@ -31,10 +31,11 @@ test('attended transfer with the transferee on hold: REFER with Replaces naming 
   const reinvite = y!.requestsOf('INVITE').at(-1)!;
   assert.ok(reinvite, 'Carol is re-INVITEd');
   assert.is(reinvite.headers.get('p-asserted-identity'), '"Alice" <sip:1000@pbx.test>', 'with the transferee as the party she now talks to');
-  assert.is(parseSdp(reinvite.body).audio!.port, w.media.get(bId).port, "her media goes to the endpoint that faced Bob in Alice's call");
-  assert.equal(w.media.get(bId).remote, { address: carol.node.address, port: parseSdp(carol.sdp()).audio!.port });
+  assert.is(parseSdp(reinvite.body).audio!.port, w.media.get(cId).port, "her media goes to a new endpoint of Alice's call, on Bob's side");
+  assert.equal(w.media.get(cId).remote, { address: carol.node.address, port: parseSdp(carol.sdp()).audio!.port });
+  assert.is(w.media.endpoints.has(bId), false, "the endpoint that faced Bob is closed");
   assert.is(w.media.get(aId).music, undefined, "Alice's music stops: Carol's answer is sendrecv");
-  assert.is(w.media.get(aId).relayedWith, bId);
+  assert.is(w.media.get(aId).relayedWith, cId);
   assert.ok(w.media.ops('destroy').includes(`destroy ${callY.id}:a`) && w.media.ops('destroy').includes(`destroy ${callY.id}:b`), "the second call's endpoints are closed");
   assert.equal(frags(x.b), ['SIP/2.0 100 Trying', 'SIP/2.0 200 OK']);
   assert.is(notifies(x.b).at(-1)!.state, 'terminated;reason=noresource');
@@ -63,7 +64,7 @@ test('attended transfer with the transferee on hold: REFER with Replaces naming 
 
 test('attended transfer where the second call still rings (semi-attended): Carol keeps ringing for Alice, the referrer is told 200 at once; her answer is re-INVITEd onto Alice\'s call', async () => {
   const { w, carol, x, callX, out, inc } = await consulting({ carolAnswers: false });
-  const bId = `${callX.id}:b`;
+  const cId = `${callX.id}:b1`;
   refer(x.b, referToWithReplaces('3000', replacesOfEarly(out)));
   await w.run(100);
   assert.equal(frags(x.b), ['SIP/2.0 100 Trying', 'SIP/2.0 200 OK']);
@@ -74,7 +75,8 @@ test('attended transfer where the second call still rings (semi-attended): Carol
   await w.run(100);
   const reinvite = c.requestsOf('INVITE').at(-1)!;
   assert.is(reinvite.headers.get('p-asserted-identity'), '"Alice" <sip:1000@pbx.test>');
-  assert.is(parseSdp(reinvite.body).audio!.port, w.media.get(bId).port);
+  assert.is(parseSdp(reinvite.body).audio!.port, w.media.get(cId).port);
+  assert.is(w.media.get(`${callX.id}:a`).relayedWith, cId);
   assert.equal(assertedIdentities(x.a), [['UPDATE', '"Carol" <sip:3000@pbx.test>']]);
   assert.is(w.media.get(`${callX.id}:a`).music, undefined);
   await w.run(2_100);
@@ -121,6 +123,9 @@ test('the target refuses the re-INVITE: NOTIFY with its status, the target is hu
   assert.equal(frags(x.b).at(-1), 'SIP/2.0 488 Not Acceptable Here');
   assert.ok(y!.ended, 'Carol is hung up');
   assert.is(callX.legs.b?.device, '2001', "Alice's call is Bob's again");
+  const back = x.b.requestsOf('INVITE').at(-1)!;
+  assert.is(parseSdp(back.body).audio!.port, w.media.get(`${callX.id}:b1`).port, "Bob is re-INVITEd onto the side's new endpoint (his old one went to Carol)");
+  assert.is(w.media.get(`${callX.id}:a`).relayedWith, `${callX.id}:b1`);
   x.b.bye();
   await w.run(100);
   assert.ok(x.a.ended);

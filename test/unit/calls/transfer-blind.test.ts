@@ -23,7 +23,10 @@ test('blind transfer by the callee: 202, NOTIFY 100 Trying, the target rings pre
   assert.match(ring.invite.headers.get('from')!, /^"Alice" <sip:1000@pbx\.test>;tag=/);
   assert.is(ring.invite.headers.get('p-asserted-identity'), '"Alice" <sip:1000@pbx.test>');
   assert.is(ring.invite.headers.get('referred-by'), '"Bob" <sip:2000@pbx.test>', 'RFC 3892: who transferred');
-  assert.is(parseSdp(ring.offer).audio!.port, w.media.get(bId).port, "the offer is the endpoint that faced Bob (the referrer's side)");
+  const cId = `${call.id}:b1`;
+  assert.is(parseSdp(ring.offer).audio!.port, w.media.get(cId).port, "the offer is a new endpoint for the referrer's side, next to Alice's");
+  assert.is(w.media.get(cId).worker, w.media.get(aId).worker);
+  assert.is(w.media.get(bId).relayedWith, aId, 'Bob keeps his endpoint while Carol rings');
   assert.is(w.media.get(aId).music, '/moh/default.wav', 'Alice hears the music on hold while Carol rings');
   assert.equal(frags(b), ['SIP/2.0 100 Trying', 'SIP/2.0 180 Ringing']);
   const [first] = notifies(b);
@@ -36,8 +39,9 @@ test('blind transfer by the callee: 202, NOTIFY 100 Trying, the target rings pre
   await w.run(100);
   assert.equal(frags(b).at(-1), 'SIP/2.0 200 OK');
   assert.is(notifies(b).at(-1)!.state, 'terminated;reason=noresource', 'RFC 3515 §2.4.7');
-  assert.equal(w.media.get(bId).remote, { address: carol.node.address, port: parseSdp(carol.sdp()).audio!.port }, "the endpoint now sends to Carol's phone");
-  assert.is(w.media.get(aId).relayedWith, bId);
+  assert.equal(w.media.get(cId).remote, { address: carol.node.address, port: parseSdp(carol.sdp()).audio!.port }, "the new endpoint sends to Carol's phone");
+  assert.is(w.media.get(aId).relayedWith, cId, "Alice's side is relayed with Carol's");
+  assert.is(w.media.endpoints.has(bId), false, "Bob's endpoint is closed: whatever he still sends cannot latch onto Carol's (RFC 4961)");
   assert.is(w.media.get(aId).music, undefined, 'the music stops');
   assert.equal(assertedIdentities(a), [['UPDATE', '"Carol" <sip:3000@pbx.test>']], "Alice's phone is told it talks to Carol");
   assert.equal(assertedIdentities(c), [], 'Carol knew from the INVITE');
@@ -256,6 +260,36 @@ test('a referrer answering NOTIFY with 481 gets no more NOTIFYs, and its dialog 
   await w.run(100);
   assert.is(w.net.packets({ from: 'switch', to: 'phone-2001', method: 'NOTIFY', requests: true }).length, 1, 'only the first NOTIFY');
   assert.is(call.answeredBy, '3001', 'the transfer completed');
+});
+
+test('the target answers while the music file still loads: the music stop waits for the start to be answered, so the worker cannot play it for good', async () => {
+  const { w, carol, b, aId } = await talking();
+  const started: Array<() => void> = [];
+  const start = w.media.startMusicOnHold.bind(w.media);
+  w.media.startMusicOnHold = (id: string, file: string) => new Promise((resolve) => started.push(() => resolve(start(id, file))));
+  refer(b, '<sip:3000@pbx.test>');
+  await w.run(100);
+  carol.incoming[0]!.answer();
+  await w.run(100);
+  assert.equal(w.media.ops('moh'), [], 'the worker is still loading the file');
+  started.shift()!();
+  await w.run(10);
+  assert.equal(w.media.ops('moh'), [`moh.start ${aId}`, `moh.stop ${aId}`], 'stop only after start was answered');
+  assert.is(w.media.get(aId).music, undefined);
+});
+
+test('the target answers with SDP we cannot use: it gets BYE, NOTIFY 488, and the referrer is re-INVITEd onto the side\'s new endpoint', async () => {
+  const { w, carol, b, call, aId } = await talking();
+  refer(b, '<sip:3000@pbx.test>');
+  await w.run(100);
+  const c = carol.incoming[0]!.answer(carol.sdp({ codecs: ['G729'], te: false }));
+  await w.run(100);
+  assert.ok(c.ended, 'Carol is hung up');
+  assert.equal(frags(b).at(-1), 'SIP/2.0 488 Not Acceptable Here');
+  const back = b.requestsOf('INVITE').at(-1)!;
+  assert.is(parseSdp(back.body).audio!.port, w.media.get(`${call.id}:b1`).port);
+  assert.is(w.media.get(aId).relayedWith, `${call.id}:b1`);
+  assert.is(call.legs.b?.device, '2001');
 });
 
 test.run();

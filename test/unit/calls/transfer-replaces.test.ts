@@ -14,14 +14,16 @@ async function pulled() {
   return { ...t, ...e, bob2, alice2, call };
 }
 
-test('INVITE with Replaces from another device of the same user takes the dialog\'s place: 200 with the same endpoint, the old dialog gets BYE, the media follows (RFC 3891 §3)', async () => {
+test('INVITE with Replaces from another device of the same user takes the dialog\'s place: 200 with a new endpoint for that side, the old dialog gets BYE (RFC 3891 §3)', async () => {
   const { w, bob2, a, b, call } = await pulled();
-  const bId = `${call.id}:b`;
+  const [aId, bId] = [`${call.id}:a`, `${call.id}:b1`];
   const pull = bob2.call('1000', bob2.sdp(), { headers: [['Replaces', replacesOf(b)], ['Require', 'replaces']] });
   await w.run(100);
   assert.equal(pull.statuses, [100, 407, 100, 200], 'authenticated like any INVITE, then answered');
-  assert.is(parseSdp(pull.final!.body).audio!.port, w.media.get(bId).port, 'answered from the endpoint that faced 2001');
+  assert.is(parseSdp(pull.final!.body).audio!.port, w.media.get(bId).port, 'answered from a new endpoint next to Alice\'s');
   assert.equal(w.media.get(bId).remote, { address: bob2.node.address, port: parseSdp(bob2.sdp()).audio!.port });
+  assert.is(w.media.get(aId).relayedWith, bId);
+  assert.is(w.media.endpoints.has(`${call.id}:b`), false, "2001's endpoint is closed");
   assert.ok(b.ended, '2001 got BYE');
   assert.is(a.ended, false);
   assert.equal(assertedIdentities(a), [], 'the same user: nothing to tell Alice');
@@ -37,7 +39,7 @@ test('INVITE with Replaces from another device of the same user takes the dialog
 
 test('the caller\'s side can be pulled too; an INVITE without SDP gets our offer and its ACK the answer (RFC 3261 §13.2.1)', async () => {
   const { w, alice2, a, call } = await pulled();
-  const aId = `${call.id}:a`;
+  const aId = `${call.id}:a1`;
   const pull = alice2.call('2000', null, { headers: [['Replaces', replacesOf(a)]], ackBody: alice2.sdp() });
   await w.run(100);
   assert.is(pull.final?.status, 200);

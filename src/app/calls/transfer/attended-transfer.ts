@@ -8,9 +8,10 @@
  *                      becomes
  *   X: A ─[T]─ switch ─[R]─ C        (Y dissolves: no BYE to C; B's two dialogs are absorbed)
  *
- * C's dialog moves into X on the referrer's side and is re-INVITEd with an offer of X's
- * endpoint there (its media re-anchored: A's side and C's side relayed in X's worker), the
- * re-INVITE carrying A's P-Asserted-Identity; A gets C's identity (identity-update.ts).
+ * C's dialog moves into X on the referrer's side and is re-INVITEd with an offer of a new
+ * endpoint of X for that side (its media re-anchored: A's side and C's side relayed in X's
+ * worker; B's endpoint closes), the re-INVITE carrying A's P-Asserted-Identity; A gets C's
+ * identity (identity-update.ts).
  * Y's endpoints close and its row ends as transferred. NOTIFY 200 after C's 2xx; both of
  * B's dialogs are BYEd after the grace period unless B hung them up.
  *
@@ -41,8 +42,42 @@ export interface AttendedSetup {
   done(): void;
 }
 
-/** Joins the far ends; returns what to tell when the call ends before C's re-INVITE is answered. */
+/**
+ * Opens the new endpoint, then joins the far ends (join). Returns what to tell when the call
+ * ends before that is done.
+ */
 export function transferToAnsweredCall(env: TransferEnvironment, s: AttendedSetup): { callEnded(): void } {
+  let ended = false;
+  let joined: { callEnded(): void } | undefined;
+  s.call.media.openStandby(s.side).then(
+    () => {
+      if (ended) return s.call.media.closeStandby(s.side);
+      if (s.other.call.state === 'ended' || s.other.leg.state === 'ended') return fail(481, 'Call/Transaction Does Not Exist');
+      joined = join(env, s);
+    },
+    (err: Error) => {
+      if (ended) return;
+      env.ctx.log.warn({ event: 'call.transfer_media', call: s.call.id, error: err.message }, 'no media endpoint for the transfer target');
+      fail(503, 'Service Unavailable');
+    },
+  ).catch((err: Error) => env.ctx.log.error({ event: 'call.transfer_error', call: s.call.id, err: err.stack }, 'attended transfer failed'));
+  function fail(status: number, reason: string): void {
+    s.call.media.closeStandby(s.side);
+    s.referrer.restore();
+    s.subscription.final(status, reason);
+    s.done();
+  }
+  return {
+    callEnded: () => {
+      ended = true;
+      if (joined) return joined.callEnded();
+      s.subscription.final(487, 'Request Terminated');
+      s.done();
+    },
+  };
+}
+
+function join(env: TransferEnvironment, s: AttendedSetup): { callEnded(): void } {
   const { call, side } = s;
   const y = s.other.call;
   const cSide = otherSide(s.other.side);
@@ -58,6 +93,7 @@ export function transferToAnsweredCall(env: TransferEnvironment, s: AttendedSetu
   y.legs[cSide] = undefined;
   y.hangup(transferredReason(s.transferee, s.referrerId, true));
   call.replaceLeg(side, target);
+  call.media.promoteStandby(side);
   call.transferring = true;
   const row = startTransferRow(env, { caller: s.transferee, dialled, callee: user });
   let over = false;
@@ -82,8 +118,9 @@ export function transferToAnsweredCall(env: TransferEnvironment, s: AttendedSetu
     if (call.state === 'ended') return;
     call.transferring = false;
     if (!s.referrer.gone) {
-      call.replaceLeg(side, s.referrer.leg); // back to B, as before the REFER
+      call.replaceLeg(side, s.referrer.leg); // back to B, on the side's new endpoint
       target.bye();
+      s.referrer.leg.sendOffer('INVITE', call.media.offerTo(side));
     } else call.hangup(`transfer failed: ${status} ${res?.reason ?? 'Request Timeout'}`);
   });
   return {

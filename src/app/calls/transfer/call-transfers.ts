@@ -135,7 +135,7 @@ export class CallTransfers implements TransferHandler {
     this.active.set(call, t);
     call.transferring = true;
     call.media.musicWhileTransferring(otherSide(side), true);
-    t.ring(targets);
+    t.ring(targets).catch((err: Error) => t.internalError(err));
   }
 
   // ------------------------------------------------------------------ attended

@@ -14,10 +14,11 @@
  *                                                            the same user)
  *   SDP unusable ........................................... 400 / 488
  *
- * Accepted: answered 200 with our SDP for that side's endpoint (answer to its offer, or our
- * offer when it sent none, §13.2.1: the ACK answers), the new dialog takes the old one's
- * side, the old one gets BYE (RFC 3891 §3), and the other party is told the new identity
- * when it differs. No new history row: the call and its parties are the same (the row's
+ * Accepted: a new endpoint for that side (the old phone may still be sending to the old
+ * one: symmetric latching, call-media.ts), answered 200 with its SDP (answer to the offer,
+ * or our offer when it sent none, §13.2.1: the ACK answers); the new dialog takes the old
+ * one's side, the old one gets BYE (RFC 3891 §3), and the other party is told the new
+ * identity when it differs. No endpoint free: 503. No new history row: the call and its parties are the same (the row's
  * answering device follows when the callee's side moved).
  */
 import { newTag } from '../../../sip/dialog/dialog-id.js';
@@ -25,11 +26,14 @@ import type { SipRequest } from '../../../sip/message.js';
 import type { ServerTransaction } from '../../../sip/transaction/transaction-layer.js';
 import type { Flow } from '../../../sip/transport/flow.js';
 import { SdpError, type SessionDescription } from '../../../rtp/sdp/index.js';
-import { otherSide } from '../call-media.js';
+import type { Call } from '../call.js';
+import { otherSide, type Side } from '../call-media.js';
+import { singleCodecAnswer } from '../codec-choice.js';
+import type { DialogLeg } from '../dialog-leg.js';
 import { InboundLeg } from '../inbound-leg.js';
 import { sdpOf } from '../message-sdp.js';
 import { buildResponse, warningHeader } from '../responses.js';
-import { negotiateAsUas } from '../session-timer.js';
+import { negotiateAsUas, type UasNegotiation } from '../session-timer.js';
 import type { TransferEnvironment } from '../transfer-hook.js';
 import { sendConnectedIdentity } from './identity-update.js';
 import { deviceIdentity, partyIdentity, sameIdentity } from './party-identity.js';
@@ -56,17 +60,43 @@ export function acceptReplacingInvite(env: TransferEnvironment, req: SipRequest,
   if (!sender || !owner || sender.user.id !== owner.user.id) return refuse(403, 'Forbidden', 'only a device of the same user may replace this dialog');
 
   let offer: SessionDescription | undefined;
-  let body: string;
   try {
     offer = sdpOf(req);
-    body = offer ? call.media.answerTo(side, offer) : call.media.offerTo(side);
+    if (offer) singleCodecAnswer(offer.audio, env.settings.codecs);
   } catch (err) {
     if (!(err instanceof SdpError)) throw err;
     return refuse(err.status, undefined, err.message);
   }
   const timer = negotiateAsUas(req, env.ctx.sessionExpires);
   if (timer.kind === 'too-small') return env.ctx.sip.respond(tx, buildResponse(req, 422, { toTag: newTag(), headers: [['Min-SE', String(timer.minSe)]] }));
+  call.media.openStandby(side).then(
+    () => {
+      if (call.state === 'ended' || call.legs[side] !== old) {
+        call.media.closeStandby(side);
+        return refuse(481);
+      }
+      replace(env, { req, tx, flow, device, call, side, old, offer, timer });
+    },
+    () => refuse(503, 'Service Unavailable'),
+  ).catch((err: Error) => env.ctx.log.error({ event: 'call.transfer_error', call: call.id, err: err.stack }, 'INVITE with Replaces failed'));
+}
 
+interface Replacement {
+  req: SipRequest;
+  tx: ServerTransaction;
+  flow: Flow;
+  device: string;
+  call: Call;
+  side: Side;
+  old: DialogLeg;
+  offer: SessionDescription | undefined;
+  timer: UasNegotiation;
+}
+
+function replace(env: TransferEnvironment, r: Replacement): void {
+  const { req, tx, flow, device, call, side, old, offer, timer } = r;
+  call.media.promoteStandby(side);
+  const body = offer ? call.media.answerTo(side, offer) : call.media.offerTo(side);
   const before = partyIdentity(env.directory, call, side);
   const inbound = new InboundLeg(env.ctx, req, tx, flow, { offer, timer, device });
   inbound.owner = call;

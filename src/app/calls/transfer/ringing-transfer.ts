@@ -6,11 +6,12 @@
  *
  *   blind ......... every device the number reaches rings at once (call-routing.ts, the
  *                   fork of the call core: first answer wins, the others get CANCEL with
- *                   "Call completed elsewhere"); the INVITE offers the call's endpoint on
- *                   the referrer's side and presents the transferee (From and
+ *                   "Call completed elsewhere"); the INVITE offers a new endpoint of the call
+ *                   on the referrer's side (CallMedia standby: the referrer keeps its own until
+ *                   the target answers) and presents the transferee (From and
  *                   P-Asserted-Identity) with Referred-By naming the referrer (RFC 3892)
  *   early attended  the target's 2xx answers the other call's offer: we re-INVITE it with an
- *                   offer of this call's endpoint, carrying the transferee's identity
+ *                   offer of this call's new endpoint, carrying the transferee's identity
  *
  * While it rings the transferee hears the music on hold (decided: the same music as a
  * hold, so a held transferee hears no change; the referrer's phone, when it did not hold,
@@ -68,17 +69,22 @@ export class RingingTransfer implements ForkListener {
   private timer: CallTimer | undefined;
   private rang = false;
   private over = false;
+  /** The target's endpoint is open (false: it could not be). */
+  private ready: Promise<boolean> = Promise.resolve(false);
+  /** The target's endpoint took the referrer's side: the referrer needs a new offer to come back. */
+  private promoted = false;
 
   constructor(
     private readonly env: TransferEnvironment,
     private readonly s: RingingTransferSetup,
   ) {}
 
-  /** Blind: rings `targets` with an offer of the call's endpoint on the referrer's side. */
-  ring(targets: ForkTarget[]): void {
+  /** Blind: rings `targets` with an offer of a new endpoint for the referrer's side. */
+  async ring(targets: ForkTarget[]): Promise<void> {
+    if (!(await (this.ready = this.openEndpoint()))) return;
     const { env, s } = this;
     const { ctx, domain } = env;
-    const body = s.call.media.offerTo(s.side);
+    const body = s.call.media.standbyOffer(s.side);
     const fork = new Fork(this);
     for (const target of targets) {
       const invite = calleeInvite({
@@ -96,6 +102,22 @@ export class RingingTransfer implements ForkListener {
   adopt(fork: Fork): void {
     for (const leg of fork.legs) leg.owner = this.s.call;
     this.watch(fork);
+    this.ready = this.openEndpoint();
+  }
+
+  private async openEndpoint(): Promise<boolean> {
+    try {
+      await this.s.call.media.openStandby(this.s.side);
+    } catch (err) {
+      if (this.over) return false;
+      this.env.ctx.log.warn({ event: 'call.transfer_media', call: this.s.call.id, error: (err as Error).message }, 'no media endpoint for the transfer target');
+      this.fork?.cancelAll();
+      this.failed(503, 'Service Unavailable', 'failed');
+      return false;
+    }
+    if (!this.over) return true;
+    this.s.call.media.closeStandby(this.s.side);
+    return false;
   }
 
   forkProgress(_leg: OutboundLeg, res: SipResponse): void {
@@ -110,16 +132,14 @@ export class RingingTransfer implements ForkListener {
     if (this.over || call.state === 'ended') return target.bye();
     this.env.ctx.timers.cancel(this.timer);
     if (this.s.reoffer) {
-      call.replaceLeg(side, target);
-      target.sendOffer('INVITE', call.media.offerTo(side), identityHeaders(this.s.transferee, this.env.domain), (res) => {
-        if (res && res.status < 300) return this.connected(leg);
-        // The target is on the call already: a refusal ends it (failed() hangs up).
-        this.failed(res?.status ?? 408, res?.reason ?? 'Request Timeout', 'failed');
-      });
+      // Re-INVITEd once its endpoint is open (at once, unless it answered within milliseconds).
+      this.ready.then((ok) => (ok && !this.over ? this.reoffer(leg) : target.bye())).catch((err: Error) => this.internalError(err));
       return;
     }
     try {
       if (sdp === undefined) throw new SdpError('the target answered without SDP', 488);
+      call.media.promoteStandby(side);
+      this.promoted = true;
       call.media.takeAnswer(side, sdp);
     } catch (err) {
       if (!(err instanceof SdpError)) throw err;
@@ -132,6 +152,25 @@ export class RingingTransfer implements ForkListener {
     this.connected(leg);
   }
 
+  /** A bug of ours, in a promise's continuation: logged, and the transfer ends as failed. */
+  internalError(err: Error): void {
+    this.env.ctx.log.error({ event: 'call.transfer_error', call: this.s.call.id, err: err.stack }, 'transfer failed');
+    this.failed(500, 'Server Internal Error', 'failed');
+  }
+
+  private reoffer(leg: OutboundLeg): void {
+    const { call, side } = this.s;
+    const target = leg.dialogLeg!;
+    call.replaceLeg(side, target);
+    call.media.promoteStandby(side);
+    this.promoted = true;
+    target.sendOffer('INVITE', call.media.offerTo(side), identityHeaders(this.s.transferee, this.env.domain), (res) => {
+      if (res && res.status < 300) return this.connected(leg);
+      // The target is on the call already: a refusal ends it (failed() hangs up).
+      this.failed(res?.status ?? 408, res?.reason ?? 'Request Timeout', 'failed');
+    });
+  }
+
   forkFailed(f: ForkFailure): void {
     this.failed(f.status, f.reason, f.disposition);
   }
@@ -139,7 +178,7 @@ export class RingingTransfer implements ForkListener {
   /** The call ended under the transfer (the transferee hung up, an operator, a lost worker). */
   callEnded(): void {
     if (this.over) return;
-    this.fork?.cancelAll();
+    this.fork?.cancelAll(); // (the call's media closed its standby endpoint too)
     this.finish();
     endTransferRow(this.env, this.s.row, 'cancelled', 'caller cancelled', this.s.callee.ext);
     this.s.subscription.final(487, 'Request Terminated');
@@ -174,10 +213,12 @@ export class RingingTransfer implements ForkListener {
     env.ctx.log.info({ event: 'call.transfer_failed', call: s.call.id, status, target: s.dialled }, `transfer of call ${s.call.id} to ${s.dialled} failed: ${status} ${reason}`);
     if (s.call.state === 'ended') return;
     s.call.transferring = false;
+    if (!this.promoted) s.call.media.closeStandby(s.side);
     if (!s.referrer.gone && s.call.sideOf(s.referrer.leg) === s.side) {
       // Back to the referrer, as before the REFER (still held if it held the transferee).
       s.referrer.restore();
       s.call.media.musicWhileTransferring(otherSide(s.side), false);
+      if (this.promoted) s.referrer.leg.sendOffer('INVITE', s.call.media.offerTo(s.side)); // its endpoint went to the target
     } else {
       s.call.hangup(`transfer failed: ${status} ${reason}`);
     }
