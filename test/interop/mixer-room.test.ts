@@ -205,6 +205,48 @@ test('wait-for-owner: music until the owner joins, then the mix', async () => {
   }
 });
 
+test('music on hold for an endpoint outside any room: heard from the first request; a stop sent while the file loads wins', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mixer-'));
+  const music = join(dir, 'moh.sln16');
+  // Three minutes of music: loading and resampling it takes several ticks.
+  const pcm = new Int16Array(16000 * 180);
+  new ToneGenerator(16000, 1200, { amplitude: 5000 }).fill(pcm);
+  writeFileSync(music, Buffer.from(pcm.buffer));
+  const engine = await MediaEngine.start({ workers: 1, rtpPorts: PORTS });
+  const held = new Peer(undefined);
+  const racing = new Peer(undefined);
+  try {
+    for (const [peer, id] of [[held, 'held'], [racing, 'racing']] as const) {
+      await peer.bind();
+      const { localPort } = await engine.createEndpoint({ endpointId: id, payloads, remote: { address: '127.0.0.1', port: peer.socket.address().port } });
+      peer.start(localPort);
+    }
+    // The load is asynchronous: a tick that runs meanwhile drops the idle player, so the
+    // music must be attached to the player that exists once the file is loaded.
+    await engine.startMusicOnHold('held', music);
+    // Sent back to back: the stop is handled while the start still loads the file.
+    const start = engine.startMusicOnHold('racing', music);
+    await engine.stopMusicOnHold('racing');
+    await start;
+    await sleep(200);
+    held.recording = racing.recording = true;
+    await sleep(800);
+    held.recording = racing.recording = false;
+    assert.ok(held.level(1200) > -30, `the held endpoint hears the music (${held.level(1200).toFixed(1)} dB)`);
+    assert.ok(racing.received.length < 5, `music stopped before its file loaded is not played (${racing.received.length} frames)`);
+    await engine.stopMusicOnHold('held');
+    await sleep(200);
+    held.received = [];
+    held.recording = true;
+    await sleep(400);
+    assert.ok(held.received.length < 5, 'the music stops');
+  } finally {
+    held.stop();
+    racing.stop();
+    await engine.close();
+  }
+});
+
 test('relay: two legs with the same codec pass packets through with our own SSRC and sequence', async () => {
   const engine = await MediaEngine.start({ workers: 1, rtpPorts: PORTS });
   const a = new Peer(440);

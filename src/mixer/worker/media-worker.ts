@@ -41,6 +41,8 @@ export class MediaWorker {
   private readonly rooms = new Map<string, Room>();
   private readonly roomOf = new Map<string, Room>();
   private readonly players = new Map<string, EndpointPlayer>();
+  /** Per endpoint, bumped by every moh.start/moh.stop so a stale load is dropped. */
+  private readonly musicGeneration = new Map<string, number>();
   private readonly dtmf: DtmfHub;
   private readonly music = new Map<string, MusicChannel>();
   private readonly prompts = new PromptLibrary();
@@ -99,6 +101,7 @@ export class MediaWorker {
       if (!ep) return null;
       this.detach(ep);
       this.endpoints.delete(ep.id);
+      this.musicGeneration.delete(ep.id);
       const stats = ep.stats();
       ep.close();
       return stats;
@@ -202,10 +205,17 @@ export class MediaWorker {
     'moh.start': async (r) => {
       const ep = this.endpoint(r.endpointId);
       if (this.roomOf.has(ep.id)) throw new RequestError('busy', `${ep.id} is in a room; the room decides what it hears`);
-      this.player(ep).music = await this.loadMusic(r.file);
+      // The file loads asynchronously: a moh.stop (or a newer moh.start) handled meanwhile
+      // wins, and the player is looked up only after the load, because a tick drops idle
+      // players and music set on a dropped one would never be heard.
+      const generation = this.bumpMusicGeneration(ep.id);
+      const music = await this.loadMusic(r.file);
+      if (this.musicGeneration.get(ep.id) !== generation || !this.endpoints.has(ep.id) || this.roomOf.has(ep.id)) return null;
+      this.player(ep).music = music;
       return null;
     },
     'moh.stop': (r) => {
+      this.bumpMusicGeneration(r.endpointId);
       const pl = this.players.get(r.endpointId);
       if (pl) pl.music = undefined;
       return null;
@@ -329,6 +339,12 @@ export class MediaWorker {
     this.relays.delete(relay.a.id);
     this.relays.delete(relay.b.id);
     for (const ep of [relay.a, relay.b]) ep.onTelephoneEvent = this.onDigitPacket(ep);
+  }
+
+  private bumpMusicGeneration(endpointId: string): number {
+    const next = (this.musicGeneration.get(endpointId) ?? 0) + 1;
+    this.musicGeneration.set(endpointId, next);
+    return next;
   }
 
   private player(ep: Endpoint): EndpointPlayer {
