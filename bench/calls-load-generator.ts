@@ -11,8 +11,12 @@
  * and sent as a gather list without callback. Sends are spread over four 5 ms slots of each
  * 20 ms frame instead of one burst of every stream at once.
  *
- * Loss is counted per received stream from RTP sequence gaps (the switch's pass-through
- * relay maps sequence numbers one to one, RFC 3550 §5.1), during the measurement window only.
+ * Every packet carries its send time in its first 8 payload bytes (pass-through relays do not
+ * touch payloads), so the window is exact: a packet counts when it was SENT inside the window,
+ * and it is received if it arrives before the report (which the benchmark asks for a drain
+ * time after the window): loss per direction = 1 - received / sent, and each packet's delay
+ * through the switch (loopback, queues, relay) goes into a histogram. RTP sequence gaps are
+ * counted as well (the relay maps sequence numbers one to one, RFC 3550 §5.1).
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { once } from 'node:events';
@@ -27,16 +31,20 @@ export type ToCallsGenerator =
   | { type: 'start'; socketsPerSide: number }
   | { type: 'add'; side: Side; ports: number[] }
   | { type: 'measure' }
+  | { type: 'end' }
   | { type: 'report' }
   | { type: 'stop-sending' };
 
 export interface CallsGeneratorReport {
   streams: number;
-  sent: number;
-  received: number;
+  /** Packets sent in the window towards the caller-side (a) and callee-side (b) endpoints. */
+  sent: Record<Side, number>;
+  /** Of those, packets that came back relayed out of the other side's endpoint. */
+  received: Record<Side, number>;
   /** Sequence gaps over every received stream in the window. */
-  lost: number;
-  expected: number;
+  seqGaps: number;
+  /** Delay from send to receive through the switch, ms. */
+  delayMs: { p50: number; p99: number; max: number };
   /** Streams sent to that got nothing back during the window. */
   silentStreams: number;
   cpuMs: number;
@@ -64,10 +72,15 @@ const nextSeq = new Int32Array(MAX_STREAMS).fill(-1);
 const gotInWindow = new Uint8Array(MAX_STREAMS);
 let sending = true;
 let measuring = false;
-let sent = 0;
-let received = 0;
-let lost = 0;
-let expected = 0;
+let windowStart = Infinity;
+let windowEnd = Infinity;
+const sent = { a: 0, b: 0 };
+const received = { a: 0, b: 0 };
+let seqGaps = 0;
+/** Delays in 0.1 ms buckets up to 2 s; the last bucket holds the rest. */
+const delays = new Uint32Array(20_001);
+let maxDelay = 0;
+const payloads: Buffer[] = [];
 let cpu0 = process.cpuUsage();
 let wall0 = 0;
 let sched: TickSchedule;
@@ -105,8 +118,12 @@ function add(side: Side, ports: number[]): void {
       headers[i * 2 + k] = h;
     }
     seq[i] = (i * 7919) & 0xffff;
+    payloads[i * 2] = Buffer.from(frame);
+    payloads[i * 2 + 1] = Buffer.from(frame);
   }
 }
+
+const frame = payload();
 
 /** 20 ms of a 1 kHz tone in PCMU: 20 whole cycles, so the same frame repeats seamlessly. */
 function payload(): Buffer {
@@ -118,25 +135,30 @@ function payload(): Buffer {
 }
 
 function runSender(): void {
-  const body = payload();
-  const list: Buffer[] = [body, body];
+  const list: Buffer[] = [frame, frame];
   sched = new TickSchedule({ epochMs: monotonicMs(), periodMs: 20 / SLOTS, startMs: monotonicMs() + 1, lateThresholdMs: 10 });
   const due: DueTick = { tick: 0, phase: 0, deadlineMs: 0, lateMs: 0 };
   const tick = (): void => {
     while (sched.poll(monotonicMs(), due)) {
       if (!sending) continue;
       const slot = due.tick % SLOTS;
-      const frame = Math.floor(due.tick / SLOTS);
+      const alt = Math.floor(due.tick / SLOTS) & 1;
+      const now = monotonicMs();
+      const inWindow = now >= windowStart && now < windowEnd;
       for (let i = slot; i < streams; i += SLOTS) {
-        const h = headers[i * 2 + (frame & 1)]!;
+        const h = headers[i * 2 + alt]!;
         h.writeUInt16BE(seq[i]!, 2);
         h.writeUInt32BE(ts[i]!, 4);
         seq[i] = seq[i]! + 1;
         ts[i] = ts[i]! + 160;
+        const body = payloads[i * 2 + alt]!;
+        body.writeDoubleLE(now, 0);
         list[0] = h;
-        const side = sockets[sideOf[i] === 0 ? 'a' : 'b'];
-        side[i % side.length]!.send(list, destPort[i]!, '127.0.0.1');
-        if (measuring) sent++;
+        list[1] = body;
+        const side = sideOf[i] === 0 ? 'a' : 'b';
+        const socks = sockets[side];
+        socks[i % socks.length]!.send(list, destPort[i]!, '127.0.0.1');
+        if (inWindow) sent[side]++;
       }
     }
     setTimeout(tick, Math.max(0, Math.floor(sched.nextDeadline() - monotonicMs())));
@@ -151,18 +173,33 @@ function onMessage(msg: Buffer, rinfo: RemoteInfo): void {
   if (msg[1]! >= 192 && msg[1]! <= 223) return; // RTCP on the RTP port (RFC 5761 §4)
   if (pt !== 0) return;
   const s = (msg[2]! << 8) | msg[3]!;
-  if (measuring) {
-    received++;
+  let off = 12 + 4 * (msg[0]! & 0x0f);
+  if (msg[0]! & 0x10 && msg.length >= off + 4) off += 4 + 4 * msg.readUInt16BE(off + 2);
+  if (msg.length < off + 8) return;
+  const t = msg.readDoubleLE(off);
+  if (t >= windowStart && t < windowEnd) {
+    received[sideOf[idx] === 0 ? 'a' : 'b']++;
     gotInWindow[idx] = 1;
-    if (nextSeq[idx]! >= 0) {
-      const gap = (s - nextSeq[idx]!) & 0xffff;
-      if (gap < 0x8000) {
-        expected += gap + 1;
-        lost += gap;
-      }
-    }
+    const d = monotonicMs() - t;
+    delays[Math.min(delays.length - 1, Math.max(0, Math.round(d * 10)))]!++;
+    if (d > maxDelay) maxDelay = d;
+  }
+  if (measuring && nextSeq[idx]! >= 0) {
+    const gap = (s - nextSeq[idx]!) & 0xffff;
+    if (gap < 0x8000) seqGaps += gap;
   }
   nextSeq[idx] = (s + 1) & 0xffff;
+}
+
+function percentile(q: number): number {
+  let total = 0;
+  for (const c of delays) total += c;
+  let acc = 0;
+  for (let i = 0; i < delays.length; i++) {
+    acc += delays[i]!;
+    if (acc >= q * total) return i / 10;
+  }
+  return NaN;
 }
 
 function report(): CallsGeneratorReport {
@@ -171,10 +208,10 @@ function report(): CallsGeneratorReport {
   for (let i = 0; i < streams; i++) if (!gotInWindow[i]) silent++;
   return {
     streams,
-    sent,
-    received,
-    lost,
-    expected,
+    sent: { ...sent },
+    received: { ...received },
+    seqGaps,
+    delayMs: { p50: percentile(0.5), p99: percentile(0.99), max: Number(maxDelay.toFixed(1)) },
     silentStreams: silent,
     cpuMs: (cpu.user + cpu.system) / 1000,
     wallMs: monotonicMs() - wall0,
@@ -189,13 +226,16 @@ process.on('message', (m: ToCallsGenerator) => {
   else if (m.type === 'add') add(m.side, m.ports);
   else if (m.type === 'measure') {
     measuring = true;
-    sent = received = lost = expected = 0;
+    windowStart = monotonicMs();
+    windowEnd = Infinity;
     gotInWindow.fill(0);
     cpu0 = process.cpuUsage();
     wall0 = monotonicMs();
     sched.lateTicks = 0;
     sched.skipped = 0;
     sched.ticks = 0;
+  } else if (m.type === 'end') {
+    windowEnd = monotonicMs();
   } else if (m.type === 'report') {
     measuring = false;
     send({ type: 'report', report: report() });

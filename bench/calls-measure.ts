@@ -4,7 +4,7 @@
  * the kernel's UDP drop counters (a receive buffer that overflowed drops packets before any
  * process sees them, so loss at a receiver may be nobody's code).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { cpus } from 'node:os';
 
 const TICK_S = 0.01;
@@ -105,4 +105,38 @@ export async function waitQuiet(percent: number, mine: () => number, maxWaitS = 
     if (others < percent) return others;
   }
   return others;
+}
+
+export interface SocketState {
+  sockets: number;
+  /** Datagrams the kernel dropped on these sockets (receive buffer full), since they were opened. */
+  drops: number;
+  /** Bytes waiting to be read right now. */
+  rxQueueBytes: number;
+}
+
+/** The UDP sockets `pid` holds (/proc/<pid>/fd -> socket inodes, matched in /proc/net/udp). */
+export function udpSockets(pid: number): SocketState {
+  const inodes = new Set<string>();
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m) inodes.add(m[1]!);
+      } catch {
+        // closed meanwhile
+      }
+    }
+  } catch {
+    return { sockets: 0, drops: 0, rxQueueBytes: 0 };
+  }
+  const out: SocketState = { sockets: 0, drops: 0, rxQueueBytes: 0 };
+  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 13 || !inodes.has(f[9]!)) continue;
+    out.sockets++;
+    out.rxQueueBytes += parseInt(f[4]!.split(':')[1]!, 16);
+    out.drops += Number(f[12]);
+  }
+  return out;
 }

@@ -14,12 +14,13 @@ import { freePort } from '../test/support/free-port.js';
 import { repoRoot } from '../test/support/paths.js';
 import { runSipp, type SippResult } from '../test/support/sipp.js';
 import type { SwitchProcess } from '../test/support/switch-process.js';
-import type { CallsGeneratorReport, FromCallsGenerator, Side, ToCallsGenerator } from './calls-load-generator.js';
-import { cpuDelta, loadAverage, machineBusySeconds, machineTimes, processCpu, udpDrops } from './calls-measure.js';
+import type { FromCallsGenerator, Side, ToCallsGenerator } from './calls-load-generator.js';
+import { buildRtpBlaster, startRtpBlaster, type RtpGenerator } from './calls-rtp-blaster.js';
+import { cpuDelta, loadAverage, machineBusySeconds, machineTimes, processCpu, udpDrops, udpSockets } from './calls-measure.js';
 import { callerScenario, calleeScenario } from './calls-scenarios.js';
 
 export interface RelayBench {
-  args: { setupRate: number; window: number; warmup: number };
+  args: { setupRate: number; window: number; warmup: number; generator: 'c' | 'node' };
   sw: SwitchProcess;
   scratch: string;
   /** Caller injection rows: device;[authentication ...];number. */
@@ -38,9 +39,23 @@ export interface RelayRow {
   callsPerCore: number;
   sentPackets: number;
   receivedPackets: number;
+  /** 1 - received / sent, packets sent in the window (a drain of 2 s allowed for them to come back). */
   lossPercent: number;
+  /** Caller-side -> callee-side and back, each as 1 - received / sent. */
+  lossAtoBPercent: number;
+  lossBtoAPercent: number;
+  seqGaps: number;
+  delayP50Ms: number;
+  delayP99Ms: number;
+  delayMaxMs: number;
   silentStreams: number;
   kernelUdpDrops: number;
+  /** Receive-buffer drops on the switch's own sockets, and on the generator's, during the window. */
+  switchSocketDrops: number;
+  generatorSocketDrops: number;
+  /** Bytes queued unread at the end of the window: where a backlog sits. */
+  switchRxQueueKB: number;
+  generatorRxQueueKB: number;
   switchLost: number;
   generatorCorePercent: number;
   othersCorePercent: number;
@@ -48,10 +63,12 @@ export interface RelayRow {
   loadBefore: string;
 }
 
+const lossPct = (sent: number, received: number): number => Number(((100 * (sent - received)) / Math.max(1, sent)).toFixed(4));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function startGenerator(): Promise<{ child: ChildProcess; ports: Record<Side, number[]>; ask: (m: ToCallsGenerator) => void; next: () => Promise<FromCallsGenerator> }> {
-  const child = fork(join(repoRoot, 'dist', 'bench', 'calls-load-generator.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** The Node load generator (calls-load-generator.ts) behind the same interface as the native one. */
+async function startNodeGenerator(): Promise<RtpGenerator> {
+  const child: ChildProcess = fork(join(repoRoot, 'dist', 'bench', 'calls-load-generator.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const inbox: FromCallsGenerator[] = [];
   const waiters: Array<() => void> = [];
   child.on('message', (m: FromCallsGenerator) => {
@@ -67,7 +84,21 @@ async function startGenerator(): Promise<{ child: ChildProcess; ports: Record<Si
   ask({ type: 'start', socketsPerSide: 2 });
   const ready = await next();
   if (ready.type !== 'ready') throw new Error('generator did not start');
-  return { child, ports: ready.ports, ask, next };
+  return {
+    pid: child.pid!,
+    ports: ready.ports,
+    add: (side, ports) => ask({ type: 'add', side, ports }),
+    measure: () => ask({ type: 'measure' }),
+    end: () => ask({ type: 'end' }),
+    report: async () => {
+      ask({ type: 'report' });
+      const m = await next();
+      if (m.type !== 'report') throw new Error('generator: no report');
+      return m.report;
+    },
+    stopSending: () => ask({ type: 'stop-sending' }),
+    close: () => child.disconnect(),
+  };
 }
 
 /** New `a <port>` / `b <port>` lines of a SIPp log since `offset`. */
@@ -91,7 +122,8 @@ interface LegJson {
 
 export async function runRelayStep(b: RelayBench, n: number): Promise<RelayRow> {
   const { sw, args } = b;
-  const gen = await startGenerator();
+  const blaster = args.generator === 'c' ? buildRtpBlaster(b.scratch) : undefined;
+  const gen = blaster ? await startRtpBlaster(blaster) : await startNodeGenerator();
   const setupS = n / args.setupRate;
   const holdMs = Math.round((setupS + args.warmup + args.window + 10) * 1000);
   const uacFile = join(b.scratch, `relay-caller-${n}.xml`);
@@ -130,7 +162,7 @@ export async function runRelayStep(b: RelayBench, n: number): Promise<RelayRow> 
       const r = readPorts(file, offsets[key]);
       offsets[key] = r.offset;
       const ports = r.ports.filter(([s]) => s === key).map(([, p]) => p);
-      if (ports.length) gen.ask({ type: 'add', side: key, ports });
+      if (ports.length) gen.add(key, ports);
       known[key] += ports.length;
     }
   }
@@ -139,28 +171,32 @@ export async function runRelayStep(b: RelayBench, n: number): Promise<RelayRow> 
   await sleep(args.warmup * 1000);
   const pid = sw.child.pid!;
   const c0 = processCpu(pid);
-  const g0 = processCpu(gen.child.pid!);
+  const g0 = processCpu(gen.pid);
   const m0 = machineTimes();
   const d0 = udpDrops();
-  gen.ask({ type: 'measure' });
+  const ss0 = udpSockets(pid);
+  const gs0 = udpSockets(gen.pid);
+  gen.measure();
   const t0 = process.hrtime.bigint();
   await sleep(args.window * 1000);
-  gen.ask({ type: 'report' });
+  gen.end();
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const c1 = processCpu(pid);
-  const g1 = processCpu(gen.child.pid!);
+  const g1 = processCpu(gen.pid);
   const m1 = machineTimes();
   const d1 = udpDrops();
-  const msg = await gen.next();
-  const report = (msg as { report: CallsGeneratorReport }).report;
+  const ss1 = udpSockets(pid);
+  const gs1 = udpSockets(gen.pid);
+  await sleep(2000); // packets sent late in the window come back
+  const report = await gen.report();
 
   // The switch's own view, after the window (listing 2 x N endpoints' stats costs CPU).
   const live = await sw.cli('calls', '--json');
   const calls = live.code === 0 ? (JSON.parse(live.stdout) as Array<{ state: string; legs: LegJson[] }>) : [];
   const switchLost = calls.reduce((s, c) => s + c.legs.reduce((x, l) => x + l.lost, 0), 0);
-  gen.ask({ type: 'stop-sending' });
+  gen.stopSending();
   const [ra, rb] = await Promise.all([uac, uas]);
-  gen.child.disconnect();
+  gen.close();
   if (ra.code !== 0 || rb.code !== 0) console.error(`relay ${n}: SIPp caller exit ${ra.code} (${ra.failed} failed), callee exit ${rb.code}\n${(ra.errors || rb.errors).slice(0, 600)}`);
 
   const cpu = cpuDelta(c0, c1);
@@ -176,11 +212,21 @@ export async function runRelayStep(b: RelayBench, n: number): Promise<RelayRow> 
     busiestThreadCorePercent: pct(cpu.busiestThread),
     perCallCorePercent: Number(perCall.toFixed(4)),
     callsPerCore: Math.round(100 / perCall),
-    sentPackets: report.sent,
-    receivedPackets: report.received,
-    lossPercent: Number(((100 * report.lost) / Math.max(1, report.expected)).toFixed(4)),
+    sentPackets: report.sent.a + report.sent.b,
+    receivedPackets: report.received.a + report.received.b,
+    lossPercent: lossPct(report.sent.a + report.sent.b, report.received.a + report.received.b),
+    lossAtoBPercent: lossPct(report.sent.a, report.received.b),
+    lossBtoAPercent: lossPct(report.sent.b, report.received.a),
+    seqGaps: report.seqGaps,
+    delayP50Ms: report.delayMs.p50,
+    delayP99Ms: report.delayMs.p99,
+    delayMaxMs: report.delayMs.max,
     silentStreams: report.silentStreams,
     kernelUdpDrops: d1.rcvbufErrors - d0.rcvbufErrors,
+    switchSocketDrops: ss1.drops - ss0.drops,
+    generatorSocketDrops: gs1.drops - gs0.drops,
+    switchRxQueueKB: Math.round(ss1.rxQueueBytes / 1024),
+    generatorRxQueueKB: Math.round(gs1.rxQueueBytes / 1024),
     switchLost,
     generatorCorePercent: pct(genCpu),
     othersCorePercent: pct(others),
