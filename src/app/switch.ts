@@ -15,6 +15,9 @@ import { openStore } from '../store/store.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { CallService } from './calls/call-service.js';
 import { CallTransfers } from './calls/transfer/call-transfers.js';
+import { ConferenceService } from './conference/conference-service.js';
+import { PromptCatalog } from '../ivr/prompt-catalog.js';
+import { logRoomsWithoutPin } from './rooms/room-warnings.js';
 import { ControlServer } from './control/control-server.js';
 import { controlSocketPath } from './control/control-protocol.js';
 import { RegistrationService } from './registration/registration-service.js';
@@ -75,9 +78,20 @@ export async function startSwitch(opts: StartSwitchOptions): Promise<RunningSwit
     logger,
     localAddresses: localAddresses(sip.listen, advertisedHost, sip.externalAddress),
   });
+  // Conference rooms (issue 5): dialling a room number reaches the conference service.
+  const conference = new ConferenceService({
+    media,
+    catalog: new PromptCatalog({ ...(config.ivr.promptsDir ? { overrideDir: config.ivr.promptsDir } : {}), log: logger.child({ component: 'ivr' }) }),
+    language: config.ivr.language,
+    findRoom: (n) => store.rooms.findByNumber(n),
+    userIdByExt: (ext) => store.users.findByExt(ext)?.id,
+    logger,
+  });
+  logRoomsWithoutPin(store.rooms.list(), logger.child({ component: 'conference' }));
   // Transfers (REFER blind and attended, INVITE with Replaces): src/app/calls/transfer.
-  const calls = new CallService({ config, stack, media, registrations, store, clock, logger, advertisedHost, transfers: new CallTransfers() });
+  const calls = new CallService({ config, stack, media, registrations, store, clock, logger, advertisedHost, transfers: new CallTransfers(), numberHandlers: [conference] });
   control.register(calls.manager.live.controlMethods());
+  control.register(conference.controlMethods());
   liveCalls = () => calls.manager.calls.size;
   const router = new RequestRouter(stack, registrations, logger.child({ component: 'router' }), calls.manager);
 

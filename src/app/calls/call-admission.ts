@@ -7,7 +7,8 @@
  *   3. the offer, when there is one: valid SDP ............ 400 (RFC 4566)
  *      with something we can use ........................ 488 + Warning (RFC 3261 §21.4.26)
  *   4. RFC 4028 Session-Expires not below our Min-SE ...... 422 + Min-SE (RFC 4028 §9)
- *   5. routing (call-routing.ts) .......................... 404 unknown number, 480 nobody registered
+ *   5. a number the switch answers itself (number-handler.ts: conference rooms) ... 'served'
+ *      else routing (call-routing.ts) ..................... 404 unknown number, 480 nobody registered
  *
  * Every refusal after authentication is a call attempt worth a history row (disposition
  * 'failed'); challenges and authentication failures are not.
@@ -33,6 +34,17 @@ export interface AdmissionContext {
   codecs: readonly CodecName[];
   sessionExpires: number;
   agent: string;
+  /** Whether the switch answers calls to this number itself (number-handler.ts). */
+  serves?(number: string): boolean;
+}
+
+/** Steps 1-4 passed and the number is one the switch answers itself. */
+export interface Served {
+  kind: 'served';
+  caller: CallerIdentity;
+  dialled: string;
+  offer: SessionDescription | undefined;
+  timer: UasNegotiation;
 }
 
 export interface Admitted {
@@ -52,7 +64,7 @@ export interface Refused {
   attempt?: { caller: CallerIdentity; dialled: string; callee: UserRecord | null; reason: string };
 }
 
-export type Admission = (Admitted | Refused) & { events: AuthEvent[] };
+export type Admission = (Admitted | Served | Refused) & { events: AuthEvent[] };
 
 /** Step 1 alone: the device that sent the INVITE, authenticated. */
 export interface Authenticated {
@@ -96,6 +108,7 @@ export function admitAuthenticated(req: SipRequest, auth: Authenticated, c: Admi
   }
   const timer = negotiateAsUas(req, c.sessionExpires);
   if (timer.kind === 'too-small') return refuse(422, 'Session Interval Too Small', null, [['Min-SE', String(timer.minSe)]]);
+  if (c.serves?.(dialled)) return { kind: 'served', caller, dialled, offer, timer, events };
   const route = routeCall(dialled, who.device.ext, c.directory);
   if (route.kind === 'reject') return refuse(route.status, route.reason, route.callee);
   return { kind: 'admitted', caller, dialled, callee: route.callee, targets: route.targets, offer, timer, events };

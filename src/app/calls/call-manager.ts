@@ -44,6 +44,7 @@ import { LiveCalls } from './live-calls.js';
 import type { EngineEvent, MediaPort } from './media-port.js';
 import { buildResponse } from './responses.js';
 import type { ClientEvent, SipPort } from './sip-port.js';
+import type { NumberHandler, ServedCall } from './number-handler.js';
 import type { TransferHandler } from './transfer-hook.js';
 
 export interface CallManagerOptions {
@@ -63,6 +64,8 @@ export interface CallManagerOptions {
   contactFor(flow: Flow): string;
   history?: CallHistoryRecorder;
   transfers?: TransferHandler;
+  /** Numbers the switch answers itself (conference rooms), asked in order before routing. */
+  numberHandlers?: readonly NumberHandler[];
   /** [0, 1) for the glare back-off; default Math.random. */
   random?: () => number;
   /** RFC 3261 T1/T2 for the 2xx retransmitter (ms). */
@@ -80,8 +83,8 @@ export class CallManager {
   readonly live: LiveCalls;
   readonly history: CallHistoryRecorder;
   private readonly dialogs = new Map<string, DialogLegLike>();
-  /** Calls whose INVITE has no final response yet, by CANCEL key (§9.2). */
-  private readonly pendingInvites = new Map<string, Call>();
+  /** Calls (and served INVITEs, number-handler.ts) whose INVITE has no final response yet, by CANCEL key (§9.2). */
+  private readonly pendingInvites = new Map<string, Call | ServedCall>();
   private readonly clients = new WeakMap<ClientTransaction, (e: ClientEvent) => void>();
   private readonly timers: CallTimers;
   private readonly retransmitter: Uas2xxRetransmitter;
@@ -132,7 +135,11 @@ export class CallManager {
     };
     this.live = new LiveCalls(this.calls);
     // Transfers (transfer-hook.ts) work with the same leg services, routing, history and calls.
-    transfers?.bind?.({ ctx: this.ctx, directory: opts.directory, settings: opts.settings, domain: opts.domain, history: this.history, calls: this.calls });
+    const servedBy = (n: string) => opts.numberHandlers?.find((h) => h.serves(n));
+    transfers?.bind?.({ ctx: this.ctx, directory: opts.directory, settings: opts.settings, domain: opts.domain, history: this.history, calls: this.calls, servedBy });
+    for (const h of opts.numberHandlers ?? []) {
+      h.bind?.({ ctx: this.ctx, settings: opts.settings, history: this.history, mediaAddress: opts.mediaAddress, settled: (invite) => this.pendingInvites.delete(cancelKey(invite)), touched: () => this.touched() });
+    }
   }
 
   // ------------------------------------------------------------------ TransactionUser
@@ -220,6 +227,7 @@ export class CallManager {
   /** Hangs up every call (switch stopping) and writes the history. */
   stop(): void {
     for (const call of [...this.calls.values()]) call.hangup('switch stopped');
+    for (const h of this.opts.numberHandlers ?? []) h.stop?.();
     this.history.flush();
   }
 
@@ -229,7 +237,8 @@ export class CallManager {
     const s = this.opts.settings;
     const now = this.opts.clock.now();
     const transfers = this.opts.transfers;
-    const admission = { guard: this.opts.guard, directory: this.opts.directory, codecs: s.codecs, sessionExpires: s.sessionExpires, agent: this.ctx.agent };
+    const handlers = this.opts.numberHandlers ?? [];
+    const admission = { guard: this.opts.guard, directory: this.opts.directory, codecs: s.codecs, sessionExpires: s.sessionExpires, agent: this.ctx.agent, serves: (n: string) => handlers.some((h) => h.serves(n)) };
     const auth = authenticateInvite(req, flow, now, admission);
     for (const e of auth.events) this.logAuth(e);
     if (auth.kind === 'refused') return this.refuse(tx, auth, now);
@@ -238,6 +247,12 @@ export class CallManager {
     if (transfers?.inviteWithReplaces && req.headers.has('replaces') && transfers.inviteWithReplaces(req, tx, flow, auth.caller.device ?? '')) return;
     const a = admitAuthenticated(req, auth, admission);
     if (a.kind === 'refused') return this.refuse(tx, a, now);
+    if (a.kind === 'served') {
+      const handler = handlers.find((h) => h.serves(a.dialled))!;
+      const served = handler.accept({ req, tx, flow, caller: a.caller, dialled: a.dialled, offer: a.offer, timer: a.timer });
+      this.pendingInvites.set(cancelKey(req), served);
+      return;
+    }
     const inbound = new InboundLeg(this.ctx, req, tx, flow, { offer: a.offer, timer: a.timer, device: a.caller.device });
     const call = new Call(this.services, { inbound, caller: a.caller, dialled: a.dialled, callee: a.callee, targets: a.targets, maxForwards: maxForwards(req) ?? 70 });
     this.calls.set(call.id, call);

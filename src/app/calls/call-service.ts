@@ -15,6 +15,7 @@ import type { RegistrationService } from '../registration/registration-service.j
 import { CallHistoryRecorder } from './call-history-recorder.js';
 import { CallManager } from './call-manager.js';
 import { callSettings } from './call-settings.js';
+import type { NumberHandler } from './number-handler.js';
 import type { TransferHandler } from './transfer-hook.js';
 
 export interface CallServiceOptions {
@@ -28,6 +29,8 @@ export interface CallServiceOptions {
   /** The host we advertise (Via, Contact, SDP). */
   advertisedHost: string;
   transfers?: TransferHandler;
+  /** Numbers the switch answers itself (conference rooms): number-handler.ts. */
+  numberHandlers?: readonly NumberHandler[];
   historyFlushMs?: number;
 }
 
@@ -61,6 +64,7 @@ export class CallService {
       contactFor: (flow) => this.contactFor(flow),
       history: new CallHistoryRecorder(store.calls, log, (fn) => store.transaction(fn)),
       ...(opts.transfers ? { transfers: opts.transfers } : {}),
+      ...(opts.numberHandlers ? { numberHandlers: opts.numberHandlers } : {}),
       agent: config.sip.userAgent.split(/\s/)[0]!,
       onTimersChanged: () => this.arm(),
     });

@@ -22,6 +22,7 @@ import type { CallDirectory } from './call-routing.js';
 import type { CallSettings } from './call-settings.js';
 import type { DialogLeg } from './dialog-leg.js';
 import type { LegContext } from './leg-context.js';
+import type { NumberHandler } from './number-handler.js';
 
 /** What a TransferHandler works with besides the Call it is given (CallManager's own services). */
 export interface TransferEnvironment {
@@ -33,6 +34,8 @@ export interface TransferEnvironment {
   history: CallHistoryRecorder;
   /** The live calls by id (a Replaces names a dialog of one of them). */
   calls: ReadonlyMap<string, Call>;
+  /** The handler that answers `number` itself (a conference room), if any: a blind transfer goes to it. */
+  servedBy?(number: string): NumberHandler | undefined;
 }
 
 export interface TransferHandler {

@@ -116,6 +116,7 @@ export class CallTransfers implements TransferHandler {
     const env = this.e;
     const { call, side, asked } = r;
     const number = asked.number;
+    if (env.servedBy?.(number)?.transferIn) return this.blindToServedNumber(r);
     const route = routeCall(number, null, env.directory);
     const own = new Set([r.leg.device, call.legs[otherSide(side)]?.device].filter((d): d is string => !!d));
     const targets = route.kind === 'fork' ? route.targets.filter((t) => !own.has(t.device.ext)) : [];
@@ -136,6 +137,29 @@ export class CallTransfers implements TransferHandler {
     call.transferring = true;
     call.media.musicWhileTransferring(otherSide(side), true);
     t.ring(targets).catch((err: Error) => t.internalError(err));
+  }
+
+  /**
+   * A blind transfer to a number the switch answers itself (a conference room,
+   * number-handler.ts): the switch is the target and answers at once, so the referrer gets
+   * NOTIFY 200 now; the transferee's dialog leaves the call for the handler (which
+   * re-INVITEs it onto its own media) and the call ends without a BYE to it. The referrer's
+   * dialog is BYEd after the grace period unless it hangs up itself (RFC 5589 §6.1).
+   */
+  private blindToServedNumber(r: Refer): void {
+    const env = this.e;
+    const { call, side, asked } = r;
+    const handler = env.servedBy!(asked.number)!;
+    const tSide = otherSide(side);
+    const leg = call.legs[tSide];
+    if (!leg) return r.sub.final(481, 'Call/Transaction Does Not Exist');
+    const referrer = new ReferrerLeg(env, r.leg, call);
+    call.legs[tSide] = undefined;
+    call.legs[side] = undefined;
+    call.hangup(transferredReason(asked.number, r.referrerId, false));
+    handler.transferIn!({ leg, transferee: r.transferee, referrer: r.referrerId, dialled: asked.number });
+    r.sub.final(200, 'OK');
+    if (!referrer.gone) referrer.hangUpAfter(REFERRER_BYE_GRACE_MS);
   }
 
   // ------------------------------------------------------------------ attended
