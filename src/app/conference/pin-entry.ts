@@ -8,6 +8,7 @@
  * step watches for it and finishes with `collected` and no digits.
  */
 import { CollectDigits, type IvrAction, type IvrInput, type IvrResult, type IvrStep } from '../../ivr/index.js';
+import { PIN_MAX_DIGITS } from '../rooms/room-fields.js';
 import type { Role } from './entry-rules.js';
 
 export const PIN_ATTEMPTS = 3;
@@ -27,7 +28,9 @@ export class PinEntry implements IvrStep {
     private readonly pins: ReadonlyMap<string, Role>,
     private readonly emptyEntry: Role | undefined,
   ) {
-    const longest = Math.max(...[...pins.keys()].map((p) => p.length));
+    // The entry ends at # (or the inter-digit timeout), not at the PIN's length: a '#' after
+    // a wrong PIN of the right length would otherwise barge into the retry prompt.
+    const longest = Math.max(PIN_MAX_DIGITS, ...[...pins.keys()].map((p) => p.length));
     this.inner = new CollectDigits({
       prompts: ['conf-enter-pin'],
       invalidPrompts: ['conf-wrong-pin'],

@@ -16,6 +16,7 @@ import { CallHistoryRecorder } from '../../../../src/app/calls/call-history-reco
 import { CallManager } from '../../../../src/app/calls/call-manager.js';
 import type { CallSettings } from '../../../../src/app/calls/call-settings.js';
 import type { TransferHandler } from '../../../../src/app/calls/transfer-hook.js';
+import type { NumberHandler } from '../../../../src/app/calls/number-handler.js';
 import { AuthGuard } from '../../../../src/sip/auth/auth-guard.js';
 import { BruteForceThrottle } from '../../../../src/sip/auth/brute-force-throttle.js';
 import { DigestAuthenticator } from '../../../../src/sip/auth/digest-authenticator.js';
@@ -36,6 +37,8 @@ export interface WorldOptions extends Partial<CallSettings> {
   seed?: number;
   /** A transfer handler (test/unit/calls/transfer*.test.ts); none: REFER is 501. */
   transfers?: TransferHandler;
+  /** Numbers the switch answers itself (test/unit/conference: the conference service). */
+  numberHandlers?: NumberHandler[];
 }
 
 export class CallWorld {
@@ -92,6 +95,7 @@ export class CallWorld {
       history: new CallHistoryRecorder(store.calls, silentLogger, (fn) => store.transaction(fn)),
       random: seededRandom(opts.seed ?? 7),
       ...(opts.transfers ? { transfers: opts.transfers } : {}),
+      ...(opts.numberHandlers ? { numberHandlers: opts.numberHandlers } : {}),
     });
     this.media.on('event', this.manager.mediaEvent);
     this.net.addTimerSource(this.manager);
