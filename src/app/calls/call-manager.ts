@@ -44,7 +44,7 @@ import { LiveCalls } from './live-calls.js';
 import type { EngineEvent, MediaPort } from './media-port.js';
 import { buildResponse } from './responses.js';
 import type { ClientEvent, SipPort } from './sip-port.js';
-import type { NumberHandler, ServedCall } from './number-handler.js';
+import type { NamedDialog, NumberHandler, ServedCall } from './number-handler.js';
 import type { TransferHandler } from './transfer-hook.js';
 
 export interface CallManagerOptions {
@@ -136,7 +136,14 @@ export class CallManager {
     this.live = new LiveCalls(this.calls);
     // Transfers (transfer-hook.ts) work with the same leg services, routing, history and calls.
     const servedBy = (n: string) => opts.numberHandlers?.find((h) => h.serves(n));
-    transfers?.bind?.({ ctx: this.ctx, directory: opts.directory, settings: opts.settings, domain: opts.domain, history: this.history, calls: this.calls, servedBy });
+    const servedDialog = (named: NamedDialog) => {
+      for (const h of opts.numberHandlers ?? []) {
+        const d = h.findDialog?.(named);
+        if (d) return d;
+      }
+      return undefined;
+    };
+    transfers?.bind?.({ ctx: this.ctx, directory: opts.directory, settings: opts.settings, domain: opts.domain, history: this.history, calls: this.calls, servedBy, servedDialog });
     for (const h of opts.numberHandlers ?? []) {
       h.bind?.({ ctx: this.ctx, settings: opts.settings, history: this.history, mediaAddress: opts.mediaAddress, settled: (invite) => this.pendingInvites.delete(cancelKey(invite)), touched: () => this.touched() });
     }

@@ -59,6 +59,21 @@ export interface TransferredParty {
   dialled: string;
 }
 
+/** The dialog ids a Replaces header names (RFC 3891 §6.1); tags in either order. */
+export interface NamedDialog {
+  callId: string;
+  toTag: string;
+  fromTag: string;
+}
+
+/** A dialog of a served call that a REFER with Replaces names (an attended transfer into it). */
+export interface ServedDialog {
+  /** The device of the phone in that dialog (RFC 3891 §6: only the same user may have it replaced). */
+  device: string | null;
+  /** The transferee takes the dialog's place; the replaced dialog gets BYE (RFC 3891 §3). */
+  takeOver(party: TransferredParty): void;
+}
+
 export interface NumberHandler {
   bind?(env: NumberHandlerEnvironment): void;
   /** Whether the handler answers calls to `number` itself. */
@@ -67,6 +82,8 @@ export interface NumberHandler {
   accept(invite: ServedInvite): ServedCall;
   /** A blind transfer to a served number: the handler takes the transferee's dialog (re-INVITE with its own media). */
   transferIn?(party: TransferredParty): void;
+  /** The answered dialog of one of the handler's calls that `named` names, if any (REFER with Replaces). */
+  findDialog?(named: NamedDialog): ServedDialog | undefined;
   /** The switch stops: end everything. */
   stop?(): void;
 }

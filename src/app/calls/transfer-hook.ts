@@ -22,7 +22,7 @@ import type { CallDirectory } from './call-routing.js';
 import type { CallSettings } from './call-settings.js';
 import type { DialogLeg } from './dialog-leg.js';
 import type { LegContext } from './leg-context.js';
-import type { NumberHandler } from './number-handler.js';
+import type { NamedDialog, NumberHandler, ServedDialog } from './number-handler.js';
 
 /** What a TransferHandler works with besides the Call it is given (CallManager's own services). */
 export interface TransferEnvironment {
@@ -36,6 +36,8 @@ export interface TransferEnvironment {
   calls: ReadonlyMap<string, Call>;
   /** The handler that answers `number` itself (a conference room), if any: a blind transfer goes to it. */
   servedBy?(number: string): NumberHandler | undefined;
+  /** A dialog of a served call (a conference room leg) that a Replaces names: an attended transfer into it. */
+  servedDialog?(named: NamedDialog): ServedDialog | undefined;
 }
 
 export interface TransferHandler {

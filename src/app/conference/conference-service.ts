@@ -11,7 +11,7 @@ import type { EngineEvent } from '../../mixer/channel/media-engine.js';
 import type { Language, PromptCatalog } from '../../ivr/index.js';
 import type { RoomRecord } from '../../store/records.js';
 import type { CallerIdentity } from '../calls/caller-id.js';
-import type { NumberHandler, NumberHandlerEnvironment, ServedCall, ServedInvite, TransferredParty } from '../calls/number-handler.js';
+import type { NamedDialog, NumberHandler, NumberHandlerEnvironment, ServedCall, ServedDialog, ServedInvite, TransferredParty } from '../calls/number-handler.js';
 import type { ControlMethods } from '../control/control-protocol.js';
 import type { ConferenceContext } from './conference-context.js';
 import type { ConferenceMediaPort } from './conference-media.js';
@@ -73,6 +73,14 @@ export class ConferenceService implements NumberHandler, ConferenceContext {
   transferIn(party: TransferredParty): void {
     const call = RoomCall.transferIn(this, party.leg, party.transferee, party.referrer, party.dialled);
     this.log.info({ event: 'conference.transfer_in', call: call.id, room: party.dialled, transferee: party.transferee.number, by: party.referrer.number }, `${party.referrer.number} transfers ${party.transferee.number} to room ${party.dialled}`);
+  }
+
+  /** A REFER with Replaces naming a room call's dialog (attended transfer into the room). */
+  findDialog(named: NamedDialog): ServedDialog | undefined {
+    for (const call of this.calls.values()) {
+      if (call.names(named)) return { device: call.device, takeOver: (party) => call.takeOver(party) };
+    }
+    return undefined;
   }
 
   /** The switch stops: every room caller gets BYE. */

@@ -29,7 +29,7 @@ import { parseDtmfInfo } from '../calls/dtmf-info.js';
 import { contentType } from '../../sip/headers/content-type.js';
 import { InboundLeg } from '../calls/inbound-leg.js';
 import type { LegEndReason, OfferResult } from '../calls/leg-context.js';
-import type { ServedCall, ServedInvite } from '../calls/number-handler.js';
+import type { NamedDialog, ServedCall, ServedInvite, TransferredParty } from '../calls/number-handler.js';
 import { buildResponse, warningHeader } from '../calls/responses.js';
 import type { ConferenceContext } from './conference-context.js';
 import { ConferenceKeys } from './conference-keys.js';
@@ -63,6 +63,8 @@ export class RoomCall implements DialogLegOwner, ServedCall, ParticipantCall {
     readonly dialled: string,
     /** Who sent the REFER that brought this caller in (blind transfer), if so. */
     private readonly referrer: CallerIdentity | undefined,
+    /** Let in without the entry rules: it takes the place of a participant (attended transfer). */
+    private readonly admittedAs?: Role,
   ) {
     this.startedAt = cx.env.ctx.clock.now();
     this.media = new RoomLegMedia(`conf-${this.id}`, cx.media, { address: cx.env.mediaAddress, codecs: cx.env.settings.codecs, mediaTimeoutMs: cx.env.settings.mediaTimeoutMs, log: cx.log });
@@ -86,8 +88,8 @@ export class RoomCall implements DialogLegOwner, ServedCall, ParticipantCall {
   }
 
   /** A blind transfer to the room: the transferee's dialog is ours now. */
-  static transferIn(cx: ConferenceContext, leg: DialogLeg, transferee: CallerIdentity, referrer: CallerIdentity, dialled: string): RoomCall {
-    const call = new RoomCall(cx, transferee, dialled, referrer);
+  static transferIn(cx: ConferenceContext, leg: DialogLeg, transferee: CallerIdentity, referrer: CallerIdentity, dialled: string, admittedAs?: Role): RoomCall {
+    const call = new RoomCall(cx, transferee, dialled, referrer, admittedAs);
     call.leg = leg;
     leg.owner = call;
     cx.track(call);
@@ -160,6 +162,7 @@ export class RoomCall implements DialogLegOwner, ServedCall, ParticipantCall {
     this.record = record;
     this.runner.language = record.language ?? this.cx.language;
     this.state = 'entry';
+    if (this.admittedAs) return this.enterRoom(this.cx.openRoom(record), this.admittedAs);
     const live = this.cx.liveRoom(record.number);
     const decision = decideEntry({ ...this.entryState(record, live), transferredByOwner: this.transferredByOwner(record) });
     if (decision.kind === 'refuse') return this.sayThenHangUp([decision.prompt], decision.reason);
@@ -266,6 +269,32 @@ export class RoomCall implements DialogLegOwner, ServedCall, ParticipantCall {
     const warn = (err: Error) => this.cx.log.warn({ event: 'conference.media_failed', call: this.id, error: err.message }, `mute/deafen failed: ${err.message}`);
     this.cx.media.mute(ep, this.participant.muted || hold).catch(warn);
     this.cx.media.deafen(ep, hold).catch(warn);
+  }
+
+  /** Whether this call's dialog is the one a Replaces names (RFC 3891 §3; tags in either order, as transfer/replaces.ts). */
+  names(named: NamedDialog): boolean {
+    const id = this.leg?.dialog.id;
+    if (!id || this.state === 'ended' || id.callId !== named.callId) return false;
+    return (id.localTag === named.toTag && id.remoteTag === named.fromTag) || (id.localTag === named.fromTag && id.remoteTag === named.toTag);
+  }
+
+  /** The phone's device extension (RFC 3891 §6 authorization of a Replaces). */
+  get device(): string | null {
+    return this.identity.device;
+  }
+
+  /**
+   * An attended transfer (REFER with Replaces naming this dialog): the transferee takes this
+   * call's place. A participant's place is taken without the entry rules (the PIN was given on
+   * this leg), always as a participant (decided: administrator rights are not handed on); a
+   * call still at the PIN prompt hands the prompt on (the transferee enters it). This
+   * dialog then ends with BYE (RFC 3891 §3).
+   */
+  takeOver(party: TransferredParty): void {
+    const admitted = this.state === 'in-room' || this.state === 'joining' ? 'participant' : undefined;
+    const call = RoomCall.transferIn(this.cx, party.leg, party.transferee, party.referrer, this.dialled, admitted);
+    this.cx.log.info({ event: 'conference.replaced', room: this.dialled, call: this.id, by: call.id, transferee: party.transferee.number }, `${party.transferee.number} takes the place of ${this.identity.number} in room ${this.dialled} (attended transfer)`);
+    this.hangup(`replaced by ${party.transferee.number} (attended transfer)`);
   }
 
   kick(reason: string): void {

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { establish } from '../calls/support/scenarios.js';
-import { frags, referStatus, refer } from '../calls/support/transfer-world.js';
-import { conferenceWorld, joinWith, members } from './support/conference-world.js';
+import { frags, referStatus, refer, referToWithReplaces, replacesOf } from '../calls/support/transfer-world.js';
+import { conferenceWorld, dial, finish, joinWith, members, press } from './support/conference-world.js';
 
 test("a blind transfer by a private room's owner to the room brings the transferee in without PIN (REFER, RFC 3515; issue 5)", async () => {
   const t = conferenceWorld();
@@ -63,6 +63,45 @@ test('a transferee refusing the re-INVITE is hung up; nothing stays in the room'
   assert.is(t.svc.calls.size, 0);
   assert.is(e.b.requestsOf('BYE').length, 1);
   assert.is(t.svc.rooms.size, 0);
+});
+
+test("the owner's second call to her room while she is in it (a consultation call) is asked for the PIN and joins as participant", async () => {
+  const t = conferenceWorld();
+  await joinWith(t, t.alice2, '8003', null);
+  const consult = await dial(t, t.alice, '8003');
+  assert.equal(t.media.promptsTo(consult.ep), ['en/conf-enter-pin']);
+  await finish(t, consult);
+  await press(t, consult, '4321#');
+  assert.is(consult.call.participant!.role, 'participant');
+});
+
+test('an attended transfer into the room (REFER with Replaces naming the consultation call to the room, RFC 3891 §7.1): the transferee takes its place without PIN, the consultation leg gets BYE', async () => {
+  const t = conferenceWorld();
+  const owner = await joinWith(t, t.alice2, '8003', null);
+  const e = await establish(t.w, t.alice, t.bob, '2000');
+  const consult = await joinWith(t, t.alice, '8003', '4321');
+  refer(e.a, referToWithReplaces('8003', replacesOf(consult.out.dialog!)));
+  await t.w.run(200);
+  assert.equal(frags(e.a), ['SIP/2.0 100 Trying', 'SIP/2.0 200 OK']);
+  assert.is(consult.out.dialog!.requestsOf('BYE').length, 1, 'the replaced dialog ends (RFC 3891 §3)');
+  const bobCall = [...t.svc.calls.values()].find((c) => c.identity.number === '2000')!;
+  assert.is(bobCall.state, 'in-room');
+  assert.is(bobCall.participant!.role, 'participant');
+  assert.equal(t.media.promptsTo(bobCall.endpointId), [], 'no PIN prompt for the transferee');
+  assert.equal(members(t, '8003'), [owner.ep, bobCall.endpointId]);
+  assert.is(e.b.requestsOf('BYE').length, 0);
+  assert.is(t.w.manager.calls.size, 0);
+});
+
+test("a Replaces naming another user's room call is refused: NOTIFY 403 (RFC 3891 §6), nobody moves", async () => {
+  const t = conferenceWorld();
+  const carolInRoom = await joinWith(t, t.carol, '8002', null);
+  const e = await establish(t.w, t.alice, t.bob, '2000');
+  refer(e.a, referToWithReplaces('8002', replacesOf(carolInRoom.out.dialog!)));
+  await t.w.run(200);
+  assert.equal(frags(e.a), ['SIP/2.0 100 Trying', 'SIP/2.0 403 Forbidden']);
+  assert.is(t.w.manager.calls.size, 1);
+  assert.equal(members(t, '8002'), [carolInRoom.ep]);
 });
 
 test.run();

@@ -29,6 +29,7 @@ import { otherSide, type Side } from '../call-media.js';
 import { routeCall } from '../call-routing.js';
 import type { DialogLeg } from '../dialog-leg.js';
 import { buildResponse } from '../responses.js';
+import type { ServedDialog } from '../number-handler.js';
 import type { TransferEnvironment, TransferHandler } from '../transfer-hook.js';
 import { transferToAnsweredCall } from './attended-transfer.js';
 import { partyIdentity } from './party-identity.js';
@@ -163,12 +164,40 @@ export class CallTransfers implements TransferHandler {
   }
 
   // ------------------------------------------------------------------ attended
+  /**
+   * REFER with Replaces naming the referrer's dialog in a served call (its consultation call
+   * to a conference room): the transferee takes that dialog's place there (the handler
+   * re-INVITEs it onto its own media and BYEs the replaced dialog, RFC 3891 §3); the
+   * transferred call ends without a BYE to the transferee. Same authorization as any
+   * Replaces: a dialog of the referrer's own user (RFC 3891 §6).
+   */
+  private attendedToServedDialog(r: Refer, served: ServedDialog): void {
+    const env = this.e;
+    const { call, side, sub } = r;
+    const mine = r.leg.device ? env.directory.deviceByExt(r.leg.device) : undefined;
+    const theirs = served.device ? env.directory.deviceByExt(served.device) : undefined;
+    if (!mine || !theirs || mine.user.id !== theirs.user.id) return sub.final(403, 'Forbidden');
+    if (r.asked.replaces!.earlyOnly) return sub.final(486, 'Busy Here');
+    const tSide = otherSide(side);
+    const leg = call.legs[tSide];
+    if (!leg) return sub.final(481, 'Call/Transaction Does Not Exist');
+    const referrer = new ReferrerLeg(env, r.leg, call);
+    call.legs[tSide] = undefined;
+    call.legs[side] = undefined;
+    call.hangup(transferredReason(r.asked.number, r.referrerId, true));
+    served.takeOver({ leg, transferee: r.transferee, referrer: r.referrerId, dialled: r.asked.number });
+    sub.final(200, 'OK');
+    if (!referrer.gone) referrer.hangUpAfter(REFERRER_BYE_GRACE_MS);
+  }
 
   private attended(r: Refer): void {
     const env = this.e;
     const { call, side, sub } = r;
     const other = findReplacedDialog(env.calls.values(), r.asked.replaces!);
-    if (!other) return sub.final(481, 'Call/Transaction Does Not Exist');
+    if (!other) {
+      const served = env.servedDialog?.(r.asked.replaces!);
+      return served ? this.attendedToServedDialog(r, served) : sub.final(481, 'Call/Transaction Does Not Exist');
+    }
     if (other.call === call) return sub.final(482, 'Loop Detected');
     const mine = r.leg.device ? env.directory.deviceByExt(r.leg.device) : undefined;
     const theirs = other.leg.device ? env.directory.deviceByExt(other.leg.device) : undefined;
