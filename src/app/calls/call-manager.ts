@@ -40,7 +40,7 @@ import type { CallSettings } from './call-settings.js';
 import { CallTimers } from './call-timers.js';
 import { InboundLeg } from './inbound-leg.js';
 import type { DialogLegLike, LegContext } from './leg-context.js';
-import { LiveCalls } from './live-calls.js';
+import { LiveCalls, type LiveCallSource } from './live-calls.js';
 import type { EngineEvent, MediaPort } from './media-port.js';
 import { buildResponse } from './responses.js';
 import type { ClientEvent, SipPort } from './sip-port.js';
@@ -133,7 +133,9 @@ export class CallManager {
       transfers,
       ended: (call) => this.forget(call),
     };
-    this.live = new LiveCalls(this.calls);
+    // Calls a number handler answers (conference rooms) show in `softswitch calls` too.
+    const sources = (opts.numberHandlers ?? []).filter((h): h is NumberHandler & LiveCallSource => h.liveCalls !== undefined && h.hangupCall !== undefined);
+    this.live = new LiveCalls(this.calls, sources);
     // Transfers (transfer-hook.ts) work with the same leg services, routing, history and calls.
     const servedBy = (n: string) => opts.numberHandlers?.find((h) => h.serves(n));
     const servedDialog = (named: NamedDialog) => {

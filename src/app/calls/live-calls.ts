@@ -50,20 +50,33 @@ export async function liveCallView(call: Call): Promise<LiveCallView> {
   };
 }
 
+/** Calls kept outside the call core (conference rooms, number-handler.ts) that `softswitch calls` shows too. */
+export interface LiveCallSource {
+  liveCalls(): Promise<LiveCallView[]>;
+  /** Hangs up the call with this id (operator); false when it has none. */
+  hangupCall(id: string): boolean;
+}
+
 export class LiveCalls {
-  constructor(private readonly calls: ReadonlyMap<string, Call>) {}
+  constructor(
+    private readonly calls: ReadonlyMap<string, Call>,
+    private readonly sources: readonly LiveCallSource[] = [],
+  ) {}
 
   /** Oldest call first. */
-  list(): Promise<LiveCallView[]> {
+  async list(): Promise<LiveCallView[]> {
     const calls = [...this.calls.values()].sort((x, y) => x.startedAt - y.startedAt);
-    return Promise.all(calls.map(liveCallView));
+    const views = await Promise.all(calls.map(liveCallView));
+    if (this.sources.length === 0) return views;
+    const more = (await Promise.all(this.sources.map((s) => s.liveCalls()))).flat();
+    return [...views, ...more].sort((x, y) => x.startedAt - y.startedAt);
   }
 
   /** Ends the call with this full id (BYE both legs, or CANCEL the forks); throws when there is none. */
   hangup(id: string): HangupResult {
     const call = this.calls.get(id);
-    if (!call) throw new Error(`no live call ${id}`);
-    call.hangup('operator');
+    if (call) call.hangup('operator');
+    else if (!this.sources.some((s) => s.hangupCall(id))) throw new Error(`no live call ${id}`);
     return { id };
   }
 

@@ -18,6 +18,7 @@ import type { CallHistoryRecorder } from './call-history-recorder.js';
 import type { CallSettings } from './call-settings.js';
 import type { DialogLeg } from './dialog-leg.js';
 import type { LegContext } from './leg-context.js';
+import type { LiveCallSource } from './live-calls.js';
 import type { UasNegotiation } from './session-timer.js';
 
 /** What CallManager gives a handler once (`bind`). */
@@ -74,7 +75,7 @@ export interface ServedDialog {
   takeOver(party: TransferredParty): void;
 }
 
-export interface NumberHandler {
+export interface NumberHandler extends Partial<LiveCallSource> {
   bind?(env: NumberHandlerEnvironment): void;
   /** Whether the handler answers calls to `number` itself. */
   serves(number: string): boolean;

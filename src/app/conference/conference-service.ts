@@ -13,6 +13,7 @@ import type { RoomRecord } from '../../store/records.js';
 import type { CallerIdentity } from '../calls/caller-id.js';
 import type { NamedDialog, NumberHandler, NumberHandlerEnvironment, ServedCall, ServedDialog, ServedInvite, TransferredParty } from '../calls/number-handler.js';
 import type { ControlMethods } from '../control/control-protocol.js';
+import type { LiveCallView } from '../control/live-call-view.js';
 import type { ConferenceContext } from './conference-context.js';
 import type { ConferenceMediaPort } from './conference-media.js';
 import { LiveRoom } from './live-room.js';
@@ -81,6 +82,18 @@ export class ConferenceService implements NumberHandler, ConferenceContext {
       if (call.names(named)) return { device: call.device, takeOver: (party) => call.takeOver(party) };
     }
     return undefined;
+  }
+
+  /** Room calls for `softswitch calls` (live-calls.ts): one leg each, callee the room. */
+  liveCalls(): Promise<LiveCallView[]> {
+    return Promise.all([...this.calls.values()].map((c) => c.liveView()));
+  }
+
+  /** `softswitch hangup <id>` of a room call. */
+  hangupCall(id: string): boolean {
+    const call = [...this.calls.values()].find((c) => c.id === id);
+    call?.hangup('operator');
+    return call !== undefined;
   }
 
   /** The switch stops: every room caller gets BYE. */

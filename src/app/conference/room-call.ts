@@ -29,6 +29,7 @@ import { parseDtmfInfo } from '../calls/dtmf-info.js';
 import { contentType } from '../../sip/headers/content-type.js';
 import { InboundLeg } from '../calls/inbound-leg.js';
 import type { LegEndReason, OfferResult } from '../calls/leg-context.js';
+import type { LiveCallView } from '../control/live-call-view.js';
 import type { NamedDialog, ServedCall, ServedInvite, TransferredParty } from '../calls/number-handler.js';
 import { buildResponse, warningHeader } from '../calls/responses.js';
 import type { ConferenceContext } from './conference-context.js';
@@ -56,6 +57,7 @@ export class RoomCall implements DialogLegOwner, ServedCall, ParticipantCall {
   private readonly keys = new ConferenceKeys();
   private promptTimer: CallTimer | undefined;
   private answered = false;
+  private answeredAt: number | null = null;
 
   private constructor(
     private readonly cx: ConferenceContext,
@@ -271,6 +273,28 @@ export class RoomCall implements DialogLegOwner, ServedCall, ParticipantCall {
     this.cx.media.deafen(ep, hold).catch(warn);
   }
 
+  /** What `softswitch calls` shows: the caller's leg only; the callee is the room. */
+  async liveView(): Promise<LiveCallView> {
+    const stats = this.state === 'ended' ? undefined : await this.cx.media.endpointStats(this.endpointId).catch(() => undefined);
+    return {
+      id: this.id,
+      state: this.state === 'answering' ? 'routing' : this.state === 'ended' ? 'ending' : this.media.holding ? 'held' : 'answered',
+      caller: { number: this.identity.number, name: this.identity.name, device: this.identity.device },
+      dialled: this.dialled,
+      callee: { user: null, ringing: [], answeredBy: `room ${this.dialled}` },
+      startedAt: this.startedAt,
+      answeredAt: this.answeredAt,
+      legs: [
+        {
+          role: 'a', device: this.identity.device, remote: this.media.remoteAddress, codec: this.media.codecName,
+          packetsIn: stats?.packetsReceived ?? 0, packetsOut: stats?.packetsSent ?? 0, lost: stats?.packetsLost ?? 0, jitterMs: Math.round((stats?.jitterMs ?? 0) * 10) / 10,
+          reported: stats?.peer ? { lossPercent: Math.round(stats.peer.fractionLost * 1000) / 10, lost: stats.peer.cumulativeLost, jitterMs: Math.round(stats.peer.jitterMs * 10) / 10, rttMs: stats.peer.rttMs } : null,
+        },
+      ],
+      relay: null,
+    };
+  }
+
   /** Whether this call's dialog is the one a Replaces names (RFC 3891 §3; tags in either order, as transfer/replaces.ts). */
   names(named: NamedDialog): boolean {
     const id = this.leg?.dialog.id;
@@ -406,7 +430,8 @@ export class RoomCall implements DialogLegOwner, ServedCall, ParticipantCall {
 
   private recordAnswer(): void {
     this.answered = true;
-    this.cx.env.history.answered(this.id, this.cx.env.ctx.clock.now(), `room ${this.dialled}`);
+    this.answeredAt = this.cx.env.ctx.clock.now();
+    this.cx.env.history.answered(this.id, this.answeredAt, `room ${this.dialled}`);
   }
 
   /** "There are N participants" in the room's language. */

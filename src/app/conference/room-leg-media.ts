@@ -56,6 +56,13 @@ export class RoomLegMedia {
     return this.remote?.audio !== undefined && isHold(this.remote.audio);
   }
 
+  /** `address:port` the phone's SDP names, or '' before it. */
+  get remoteAddress(): string {
+    const a = this.remote?.audio;
+    if (!a) return '';
+    return a.address.includes(':') ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+  }
+
   get lastBody(): string | undefined {
     return this.sdp.lastBody;
   }

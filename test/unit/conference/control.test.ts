@@ -74,4 +74,20 @@ test('room.lock / room.unlock; a participant id not in the room is an error', as
   await rejects(() => Promise.resolve().then(() => call(ROOM_MUTE, { number: '8000', participant: 'p9' })), /no participant p9 in room 8000/);
 });
 
+test('`softswitch calls` shows room calls (one leg, the room as callee) next to the others, and `hangup` ends one with BYE', async () => {
+  const { t, admin, bob } = await room();
+  const views = await t.w.manager.live.list();
+  assert.equal(
+    views.map((v) => [v.id, v.state, v.caller.number, v.dialled, v.callee.answeredBy, v.legs.length, v.legs[0]!.codec, v.legs[0]!.device]),
+    [
+      [admin.call.id, 'answered', '1000', '8000', 'room 8000', 1, 'PCMU', '1001'],
+      [bob.call.id, 'answered', '2000', '8000', 'room 8000', 1, 'PCMU', '2001'],
+    ],
+  );
+  assert.equal(t.w.manager.live.hangup(bob.call.id), { id: bob.call.id });
+  await t.w.run(100);
+  assert.is(bob.out.dialog!.requestsOf('BYE').length, 1);
+  assert.throws(() => t.w.manager.live.hangup('no-such-call'), /no live call/);
+});
+
 test.run();
