@@ -18,6 +18,8 @@ import type { ConferenceContext } from './conference-context.js';
 import type { ConferenceMediaPort } from './conference-media.js';
 import { LiveRoom } from './live-room.js';
 import { RoomCall } from './room-call.js';
+import { roomCallView } from './room-call-view.js';
+import { namesCall, servedDialogOf } from './room-replaces.js';
 import { roomControlMethods } from './room-control-handlers.js';
 
 export interface ConferenceServiceOptions {
@@ -79,14 +81,14 @@ export class ConferenceService implements NumberHandler, ConferenceContext {
   /** A REFER with Replaces naming a room call's dialog (attended transfer into the room). */
   findDialog(named: NamedDialog): ServedDialog | undefined {
     for (const call of this.calls.values()) {
-      if (call.names(named)) return { device: call.device, takeOver: (party) => call.takeOver(party) };
+      if (namesCall(call, named)) return servedDialogOf(this, call);
     }
     return undefined;
   }
 
   /** Room calls for `softswitch calls` (live-calls.ts): one leg each, callee the room. */
   liveCalls(): Promise<LiveCallView[]> {
-    return Promise.all([...this.calls.values()].map((c) => c.liveView()));
+    return Promise.all([...this.calls.values()].map((c) => roomCallView(c, this.media)));
   }
 
   /** `softswitch hangup <id>` of a room call. */

@@ -23,18 +23,18 @@ import { PlayPrompts, type IvrResult } from '../../ivr/index.js';
 import type { CallDisposition } from '../../store/calls-repository.js';
 import type { RoomRecord } from '../../store/records.js';
 import type { CallerIdentity } from '../calls/caller-id.js';
-import type { CallTimer } from '../calls/call-timers.js';
 import type { DialogLeg, DialogLegOwner } from '../calls/dialog-leg.js';
 import { parseDtmfInfo } from '../calls/dtmf-info.js';
 import { contentType } from '../../sip/headers/content-type.js';
 import { InboundLeg } from '../calls/inbound-leg.js';
 import type { LegEndReason, OfferResult } from '../calls/leg-context.js';
-import type { LiveCallView } from '../control/live-call-view.js';
-import type { NamedDialog, ServedCall, ServedInvite, TransferredParty } from '../calls/number-handler.js';
+import type { ServedCall, ServedInvite } from '../calls/number-handler.js';
+import type { DialogId } from '../../sip/dialog/dialog-id.js';
 import { buildResponse, warningHeader } from '../calls/responses.js';
 import type { ConferenceContext } from './conference-context.js';
 import { ConferenceKeys } from './conference-keys.js';
 import { decideEntry, isOwner, refusalOf, type Role } from './entry-rules.js';
+import { InRoomPrompts } from './in-room-prompts.js';
 import { IvrRunner } from './ivr-runner.js';
 import type { LiveRoom, Participant, ParticipantCall } from './live-room.js';
 import { PinEntry } from './pin-entry.js';
@@ -55,9 +55,10 @@ export class RoomCall implements DialogLegOwner, ServedCall, ParticipantCall {
   private leg: DialogLeg | undefined;
   private inbound: InboundLeg | undefined;
   private readonly keys = new ConferenceKeys();
-  private promptTimer: CallTimer | undefined;
+  private readonly prompts: InRoomPrompts;
   private answered = false;
-  private answeredAt: number | null = null;
+  /** Epoch ms of our 200 (or of the transfer into the room). */
+  answeredAt: number | null = null;
 
   private constructor(
     private readonly cx: ConferenceContext,
@@ -70,6 +71,7 @@ export class RoomCall implements DialogLegOwner, ServedCall, ParticipantCall {
   ) {
     this.startedAt = cx.env.ctx.clock.now();
     this.media = new RoomLegMedia(`conf-${this.id}`, cx.media, { address: cx.env.mediaAddress, codecs: cx.env.settings.codecs, mediaTimeoutMs: cx.env.settings.mediaTimeoutMs, log: cx.log });
+    this.prompts = new InRoomPrompts(cx, this.media.endpointId);
     this.runner = new IvrRunner({ media: cx.media, catalog: cx.catalog, language: cx.language, endpointId: this.media.endpointId, timers: cx.env.ctx.timers, log: cx.log, touched: () => cx.env.touched() });
   }
 
@@ -247,21 +249,7 @@ export class RoomCall implements DialogLegOwner, ServedCall, ParticipantCall {
 
   /** Plays prompts to this participant over the room's mix, one file after the other. */
   say(ids: readonly string[]): void {
-    this.cx.env.ctx.timers.cancel(this.promptTimer);
-    const files = ids.map((id) => this.promptFile(id)).filter((f): f is string => f !== undefined);
-    this.playFiles(files, 0);
-  }
-
-  private playFiles(files: string[], i: number): void {
-    if (i >= files.length || this.state !== 'in-room') return;
-    this.cx.media.play({ endpointId: this.endpointId }, files[i]!).then(
-      ({ durationMs }) => {
-        if (this.state !== 'in-room') return;
-        this.promptTimer = this.cx.env.ctx.timers.schedule('conference prompt', Math.ceil(durationMs), () => this.playFiles(files, i + 1));
-        this.cx.env.touched();
-      },
-      (err: Error) => this.cx.log.warn({ event: 'conference.prompt_failed', call: this.id, error: err.message }, `prompt not played: ${err.message}`),
-    );
+    this.prompts.say(ids.map((id) => this.promptFile(id)).filter((f): f is string => f !== undefined));
   }
 
   applyMedia(): void {
@@ -273,52 +261,9 @@ export class RoomCall implements DialogLegOwner, ServedCall, ParticipantCall {
     this.cx.media.deafen(ep, hold).catch(warn);
   }
 
-  /** What `softswitch calls` shows: the caller's leg only; the callee is the room. */
-  async liveView(): Promise<LiveCallView> {
-    const stats = this.state === 'ended' ? undefined : await this.cx.media.endpointStats(this.endpointId).catch(() => undefined);
-    return {
-      id: this.id,
-      state: this.state === 'answering' ? 'routing' : this.state === 'ended' ? 'ending' : this.media.holding ? 'held' : 'answered',
-      caller: { number: this.identity.number, name: this.identity.name, device: this.identity.device },
-      dialled: this.dialled,
-      callee: { user: null, ringing: [], answeredBy: `room ${this.dialled}` },
-      startedAt: this.startedAt,
-      answeredAt: this.answeredAt,
-      legs: [
-        {
-          role: 'a', device: this.identity.device, remote: this.media.remoteAddress, codec: this.media.codecName,
-          packetsIn: stats?.packetsReceived ?? 0, packetsOut: stats?.packetsSent ?? 0, lost: stats?.packetsLost ?? 0, jitterMs: Math.round((stats?.jitterMs ?? 0) * 10) / 10,
-          reported: stats?.peer ? { lossPercent: Math.round(stats.peer.fractionLost * 1000) / 10, lost: stats.peer.cumulativeLost, jitterMs: Math.round(stats.peer.jitterMs * 10) / 10, rttMs: stats.peer.rttMs } : null,
-        },
-      ],
-      relay: null,
-    };
-  }
-
-  /** Whether this call's dialog is the one a Replaces names (RFC 3891 §3; tags in either order, as transfer/replaces.ts). */
-  names(named: NamedDialog): boolean {
-    const id = this.leg?.dialog.id;
-    if (!id || this.state === 'ended' || id.callId !== named.callId) return false;
-    return (id.localTag === named.toTag && id.remoteTag === named.fromTag) || (id.localTag === named.fromTag && id.remoteTag === named.toTag);
-  }
-
-  /** The phone's device extension (RFC 3891 §6 authorization of a Replaces). */
-  get device(): string | null {
-    return this.identity.device;
-  }
-
-  /**
-   * An attended transfer (REFER with Replaces naming this dialog): the transferee takes this
-   * call's place. A participant's place is taken without the entry rules (the PIN was given on
-   * this leg), always as a participant (decided: administrator rights are not handed on); a
-   * call still at the PIN prompt hands the prompt on (the transferee enters it). This
-   * dialog then ends with BYE (RFC 3891 §3).
-   */
-  takeOver(party: TransferredParty): void {
-    const admitted = this.state === 'in-room' || this.state === 'joining' ? 'participant' : undefined;
-    const call = RoomCall.transferIn(this.cx, party.leg, party.transferee, party.referrer, this.dialled, admitted);
-    this.cx.log.info({ event: 'conference.replaced', room: this.dialled, call: this.id, by: call.id, transferee: party.transferee.number }, `${party.transferee.number} takes the place of ${this.identity.number} in room ${this.dialled} (attended transfer)`);
-    this.hangup(`replaced by ${party.transferee.number} (attended transfer)`);
+  /** The call's dialog id, once it has one and while it lasts (a Replaces may name it). */
+  get dialogId(): DialogId | undefined {
+    return this.state === 'ended' ? undefined : this.leg?.dialog.id;
   }
 
   kick(reason: string): void {
@@ -405,7 +350,7 @@ export class RoomCall implements DialogLegOwner, ServedCall, ParticipantCall {
     const was = this.state;
     this.state = 'ended';
     this.runner.stop();
-    this.cx.env.ctx.timers.cancel(this.promptTimer);
+    this.prompts.stop();
     const room = this.room;
     if (room && this.participant && room.leave(this.participant)) this.cx.roomEmptied(room);
     void this.media.close();
