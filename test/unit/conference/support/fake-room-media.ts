@@ -34,7 +34,20 @@ export class FakeRoomMedia extends FakeMedia implements ConferenceMediaPort {
   /** Every prompt played, in order. */
   readonly played: FakePlayback[] = [];
   failJoin = false;
+  /** While set, endpoint creations wait for `releaseCreates()` (a slow worker). */
+  holdCreates = false;
+  private held: Array<() => void> = [];
   private nextPlayback = 1;
+
+  override createEndpoint(o: Parameters<FakeMedia['createEndpoint']>[0]) {
+    if (!this.holdCreates) return super.createEndpoint(o);
+    return new Promise<{ localPort: number; worker: number }>((resolve, reject) => this.held.push(() => super.createEndpoint(o).then(resolve, reject)));
+  }
+
+  releaseCreates(): void {
+    this.holdCreates = false;
+    for (const go of this.held.splice(0)) go();
+  }
 
   createRoom(config: RoomConfig): void {
     this.log.push(`room.create ${config.roomId}`);
