@@ -87,7 +87,12 @@ export class RoomCall implements DialogLegOwner, ServedCall, ParticipantCall {
     call.inbound = inbound;
     cx.track(call);
     call.recordStart();
-    void call.answerInvite().catch((err: Error) => call.failed(err));
+    // Asynchronous from here (the endpoint): the shell re-reads the deadlines afterwards
+    // (the 2xx retransmissions, session timers, IVR timers armed on the way).
+    void call
+      .answerInvite()
+      .catch((err: Error) => call.failed(err))
+      .finally(() => cx.env.touched());
     return call;
   }
 
@@ -98,7 +103,10 @@ export class RoomCall implements DialogLegOwner, ServedCall, ParticipantCall {
     leg.owner = call;
     cx.track(call);
     call.recordStart();
-    void call.reinviteTransferee().catch((err: Error) => call.failed(err));
+    void call
+      .reinviteTransferee()
+      .catch((err: Error) => call.failed(err))
+      .finally(() => cx.env.touched());
     return call;
   }
 
@@ -145,7 +153,6 @@ export class RoomCall implements DialogLegOwner, ServedCall, ParticipantCall {
       this.enter();
       this.cx.env.touched();
     });
-    this.cx.env.touched();
   }
 
   /** CANCEL before our 200 (RFC 3261 §9.2): 487. */
