@@ -7,7 +7,11 @@
 //     A and B hear each other;
 //   A holds the room call, calls Carol (linphonec L, 3001), and transfers her (REFER, RFC 3515)
 //     to 8010: L is re-INVITEd by the switch into the room without a PIN; A resumes the room
-//     call and A, B and L hear each other.
+//     call and A, B and L hear each other;
+//   attended: Bob leaves; Alice's second phone (linphonec LA, 1002) calls Bob, pauses him, calls
+//     8010 (a consultation call: Alice is in the room already, so it is asked for the PIN and
+//     gets it), then `transfer --to-call` (REFER with Replaces naming that room dialog, RFC
+//     3891 §7.1): Bob takes the room leg's place without a PIN, LA's room leg ends.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,6 +32,7 @@ let sw: SwitchProcess;
 let A: Baresip;
 let B: Baresip;
 let L: Linphonec;
+let LA: Linphonec;
 let media: string;
 
 interface LiveJson {
@@ -39,7 +44,7 @@ test.before(async () => {
     media = mkdtempSync(join(tmpdir(), 'conference-private-'));
     sw = await startSwitchProcess({ log: { level: 'info', pretty: false } });
     provision(sw.dir, [
-      { ext: '1000', name: 'Alice', devices: ['1001'], authAlgorithms: ['MD5'], primary: null },
+      { ext: '1000', name: 'Alice', devices: ['1001', '1002'], authAlgorithms: ['MD5'], primary: null },
       { ext: '2000', name: 'Bob', devices: ['2001'], authAlgorithms: ['MD5'], primary: null },
       { ext: '3000', name: 'Carol', devices: ['3001'], authAlgorithms: ['MD5'], primary: null },
     ]);
@@ -56,7 +61,9 @@ test.before(async () => {
     L = await Linphonec.start({ user: '3001', password: secretFor('3001'), server: `127.0.0.1:${sw.sipPort}`, domain: 'pbx.local', expires: 600 });
     L.send('soundcard use files');
     L.send(`play ${writeToneWav(join(media, 'l.wav'), TONE.L, 300)}`);
-    await Promise.all([A.waitRegistered(), B.waitRegistered(), L.waitRegistered()]);
+    LA = await Linphonec.start({ user: '1002', password: secretFor('1002'), server: `127.0.0.1:${sw.sipPort}`, domain: 'pbx.local', expires: 600 });
+    LA.send('soundcard use files');
+    await Promise.all([A.waitRegistered(), B.waitRegistered(), L.waitRegistered(), LA.waitRegistered()]);
   } catch (err) {
     console.error(err);
     throw err;
@@ -64,9 +71,9 @@ test.before(async () => {
 });
 
 test.after(async () => {
-  await Promise.allSettled([A?.stop(), B?.stop(), L?.stop()]);
+  await Promise.allSettled([A?.stop(), B?.stop(), L?.stop(), LA?.stop()]);
   await sw?.stop();
-  for (const p of [A, B, L]) p?.cleanup();
+  for (const p of [A, B, L, LA]) p?.cleanup();
   if (media) rmSync(media, { recursive: true, force: true });
 });
 
@@ -157,6 +164,44 @@ test('the owner holds the room call, calls Carol and transfers her blind to 8010
   const b = lastSeconds(B, 2);
   hears(b, 'L', 'B hears Carol');
   hears(b, 'A', 'B hears the owner again after the resume');
+});
+
+test("attended transfer into the room (REFER with Replaces, RFC 3891 §7.1): Alice's second phone consults the room (asked for the PIN), then hands that room leg to Bob", async () => {
+  let mark = B.mark();
+  assert.ok((await B.command('hangup')).ok);
+  await B.waitEvent((e) => e.type === 'CALL_CLOSED', 10_000, mark);
+  await until('Bob left', async () => ((await live()).participants.length === 2 ? true : undefined));
+  mark = B.mark();
+  const laMark = LA.output.length;
+  LA.send(`call sip:2000@127.0.0.1:${sw.sipPort}`);
+  const first = await LA.waitOutput(/Establishing call id to sip:2000@[^,]*, assigned id (\d+)/, 5000, laMark);
+  await B.waitEvent((e) => e.type === 'CALL_INCOMING', 10_000, mark);
+  assert.ok((await B.command('accept')).ok);
+  await B.waitEvent((e) => e.type === 'CALL_ESTABLISHED', 10_000, mark);
+  await sleep(1000);
+  LA.send(`pause ${first[1]}`);
+  await LA.waitOutput(/is now paused/, 5000, laMark);
+  LA.send(`call sip:8010@127.0.0.1:${sw.sipPort}`);
+  const second = await LA.waitOutput(/Establishing call id to sip:8010@[^,]*, assigned id (\d+)/, 5000, laMark);
+  await sleep(2500);
+  assert.is((await live()).participants.length, 2, "the consultation call waits at the PIN prompt (Alice is in the room on another call)");
+  for (const k of '4321#') {
+    LA.send(k);
+    await sleep(400);
+  }
+  const consult = await until('the consultation leg in the room', async () => (await live()).participants.find((p) => p.device === '1002'));
+  assert.is(consult.admin, false);
+  LA.send(`transfer ${first[1]} --to-call ${second[1]}`);
+  const v = await until('Bob in the room in its place', async () => {
+    const now = await live();
+    return now.participants.some((p) => p.device === '2001') && !now.participants.some((p) => p.device === '1002') ? now : undefined;
+  });
+  assert.equal(v.participants.map((p) => [p.number, p.device, p.admin]), [['1000', '1001', true], ['3000', '3001', false], ['2000', '2001', false]]);
+  await LA.waitOutput(new RegExp(`Call ${second[1]} with [^\\n]* ended`), 10_000, laMark);
+  await sleep(3000);
+  const b = lastSeconds(B, 2);
+  hears(b, 'A', 'Bob hears Alice in the room');
+  hears(b, 'L', 'Bob hears Carol in the room');
 });
 
 test.run();
