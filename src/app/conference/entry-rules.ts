@@ -3,7 +3,8 @@
  * calls and the room's live state in, a decision out.
  *
  *   private room, the owner (any device of theirs) ......... joins as admin, no PIN, even
- *                                                            when locked (decided: it is theirs)
+ *                                                            when locked or full (decided: it
+ *                                                            is theirs)
  *   locked ................................................ "the conference is locked", BYE
  *   maxParticipants reached ............................... "the conference is full", BYE
  *   brought in by the owner's blind transfer .............. joins, no PIN
