@@ -255,4 +255,22 @@ test('history: the room calls are rows with 8000 dialled, answered', async () =>
   assert.ok(rows.every((x) => x['disposition'] === 'answered' || x['disposition'] === null));
 });
 
+test('a public room without PIN: the CLI warns when it is made, and the switch logs room.no_pin when it starts (issue 5)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'conference-nopin-'));
+  try {
+    let other = await startSwitchProcess({}, { dir });
+    assert.is((await other.cli('conference-range', 'set', '8000-8099')).code, 0);
+    const add = await other.cli('room', 'add', '8001', '--name', 'Open', '--public');
+    assert.is(add.code, 0, add.stderr);
+    assert.match(add.stderr, /warning: public room 8001 has no PIN/);
+    await other.stop();
+    other = await startSwitchProcess({}, { dir });
+    const line = await other.waitForLog((l) => l['event'] === 'room.no_pin');
+    assert.is(line['room'], '8001');
+    await other.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();
