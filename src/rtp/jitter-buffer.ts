@@ -217,12 +217,15 @@ export class JitterBuffer {
 
   /**
    * Target delay in frames: frame + 3 J, bounded, or the late-packet hold if larger. The
-   * jitter part rises at once and falls only when a whole frame lower (hysteresis), so
-   * the noise of the estimate does not turn into drop/stretch churn.
+   * jitter part is `raw` rounded to the nearest frame; it rises at once and falls only when
+   * `raw` is a quarter frame below the rounding boundary (hysteresis), so the noise of the
+   * estimate does not turn into drop/stretch churn. (Falling only at `raw < frames - 1`
+   * suited rounding up; with rounding to nearest it kept 2 frames forever, since `raw` is
+   * never below 1: one jitter spike cost 20 ms of latency for the rest of the call.)
    */
   targetFrames(): number {
     const raw = (this.frameMs + JITTER_FACTOR * this.jitter.jitterMs) / this.frameMs;
-    if (raw > this.jitterFrames || raw < this.jitterFrames - 1) this.jitterFrames = Math.max(1, Math.round(raw));
+    if (raw > this.jitterFrames || raw < this.jitterFrames - 0.75) this.jitterFrames = Math.max(1, Math.round(raw));
     const t = Math.max(this.jitterFrames, this.holdFrames, this.minFrames);
     return t > this.maxFrames ? this.maxFrames : t;
   }

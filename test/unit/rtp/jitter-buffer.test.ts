@@ -217,6 +217,18 @@ test('adaptive delay: the target follows RFC 3550 §6.4.1 jitter up, and late lo
   assert.is(steady.stats.targetDelayMs, 40, 'steady network keeps the minimum delay');
 });
 
+test('the target comes back down to one frame once a jitter spike has passed (RFC 3550 §6.4.1 estimate, rounded to the nearest frame)', () => {
+  const r = rng(7);
+  const jb = new JitterBuffer(opts({ minDelayMs: 20 }));
+  // 4 s of up to 15 ms jitter (a busy host), then 20 s of a quiet network (0.5 ms).
+  const arrivals = stream(1200, { delay: (k) => (k < 200 ? r() * 15 : (k % 2) * 0.5) });
+  simulate(jb, arrivals.slice(0, 200), 4010);
+  assert.ok(jb.stats.targetDelayMs >= 40, `target during the spike ${jb.stats.targetDelayMs}`);
+  simulate(jb, arrivals, 24010);
+  assert.ok(jb.stats.jitterMs < 1, `jitter ${jb.stats.jitterMs}`);
+  assert.is(jb.stats.targetDelayMs, 20, 'one frame again: 1 + 3 x 0.5 / 20 rounds to 1');
+});
+
 test('clock skew: a sender 1% fast does not grow latency without bound (frames dropped instead)', () => {
   const jb = new JitterBuffer(opts());
   const played = simulate(jb, stream(3030, { periodMs: 19.8 }), 60000);
