@@ -23,7 +23,8 @@
 //
 // The machine is shared: before each step the benchmark waits until other processes use less
 // than --quiet-below % of one core, and reports what everything else used during the window.
-// Prints tables and writes bench/results/calls.json.
+// Prints tables and writes bench/results/calls-<mode>.json (calls-setup-relay.json for both), so a
+// run of one mode does not overwrite the other's figures.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,7 +91,10 @@ async function setup(args: Args): Promise<Bench> {
   const sw = await startSwitchProcess({
     log: { level: 'warn', pretty: false },
     media: { workers: args.workers },
-    rtp: { ports: '50000-59999' },
+    // Below the kernel's ephemeral range (32768-60999 here): an RTCP port (RTP + 1) inside it
+    // was now and then taken by some process's ephemeral socket, and that call lost its media
+    // (call.media_failed: endpoint.update bind EADDRINUSE).
+    rtp: { ports: '12000-29999' },
   });
   const callers = Array.from({ length: args.callers }, (_, i) => String(100000 + i));
   provision(sw.dir, [
@@ -274,8 +278,9 @@ async function main(): Promise<void> {
   console.log(`kernel UDP receive-buffer drops during the run: ${drops1.rcvbufErrors - drops0.rcvbufErrors}`);
   const out = join(repoRoot, 'bench', 'results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'calls.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: cpus().length, args, setup: setupRows, relay: relayRows }, null, 2));
-  console.log(`written ${join(out, 'calls.json')}`);
+  const file = join(out, `calls-${args.modes.join('-')}.json`);
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: cpus().length, args, setup: setupRows, relay: relayRows }, null, 2));
+  console.log(`written ${file}`);
 }
 
 void main().catch((err) => {
