@@ -93,8 +93,9 @@ async function setup(args: Args): Promise<Bench> {
     media: { workers: args.workers },
     // Below the kernel's ephemeral range (32768-60999 here): an RTCP port (RTP + 1) inside it
     // was now and then taken by some process's ephemeral socket, and that call lost its media
-    // (call.media_failed: endpoint.update bind EADDRINUSE).
-    rtp: { ports: '12000-29999' },
+    // (call.media_failed: endpoint.update bind EADDRINUSE). Not 20000-29999 either: freePort
+    // (test/support) picks SIP and SIPp ports there; bench:mixer uses 30000-37999.
+    rtp: { ports: '10000-19999' },
   });
   const callers = Array.from({ length: args.callers }, (_, i) => String(100000 + i));
   provision(sw.dir, [
