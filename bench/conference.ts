@@ -162,7 +162,7 @@ async function step(sw: SwitchProcess, args: Args, n: number, scenario: string, 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const most = Math.max(...args.participants);
-  const sw = await startSwitchProcess({ log: { level: 'warn', pretty: false }, media: { workers: args.workers }, rtp: { ports: '50000-59999' } });
+  const sw = await startSwitchProcess({ log: { level: 'warn', pretty: false }, media: { workers: args.workers }, rtp: { ports: '10000-19999' } });
   const media = mkdtempSync(join(tmpdir(), 'bench-conference-'));
   try {
     const callers = Array.from({ length: most }, (_, i) => String(100000 + i));

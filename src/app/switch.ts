@@ -18,6 +18,7 @@ import { CallTransfers } from './calls/transfer/call-transfers.js';
 import { ConferenceService } from './conference/conference-service.js';
 import { PromptCatalog } from '../ivr/prompt-catalog.js';
 import { logRoomsWithoutPin } from './rooms/room-warnings.js';
+import { hostEphemeralRange, overlap, type PortRange } from '../rtp/ephemeral-ports.js';
 import { ControlServer } from './control/control-server.js';
 import { controlSocketPath } from './control/control-protocol.js';
 import { RegistrationService } from './registration/registration-service.js';
@@ -88,6 +89,7 @@ export async function startSwitch(opts: StartSwitchOptions): Promise<RunningSwit
     logger,
   });
   logRoomsWithoutPin(store.rooms.list(), logger.child({ component: 'conference' }));
+  warnEphemeralRtpPorts(config.rtp.ports, logger);
   // Transfers (REFER blind and attended, INVITE with Replaces): src/app/calls/transfer.
   const calls = new CallService({ config, stack, media, registrations, store, clock, logger, advertisedHost, transfers: new CallTransfers(), numberHandlers: [conference] });
   control.register(calls.manager.live.controlMethods());
@@ -143,4 +145,15 @@ function localAddresses(listen: string, advertised: string, external?: string): 
     for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) out.add(a.address);
   } else out.add(listen);
   return [...out];
+}
+
+/** One warning line when rtp.ports reaches into the kernel's ephemeral ports (src/rtp/ephemeral-ports.ts). */
+function warnEphemeralRtpPorts(ports: PortRange, logger: Logger): void {
+  const ephemeral = hostEphemeralRange();
+  const shared = ephemeral && overlap(ports, ephemeral);
+  if (!shared) return;
+  logger.warn(
+    { event: 'rtp.ports_ephemeral', rtpPorts: `${ports.min}-${ports.max}`, ephemeral: `${ephemeral.min}-${ephemeral.max}` },
+    `rtp.ports ${ports.min}-${ports.max} overlaps the kernel's ephemeral ports ${ephemeral.min}-${ephemeral.max}: another socket may take a media port there`,
+  );
 }

@@ -38,7 +38,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 test.before(async () => {
   try {
-    sw = await startSwitchProcess({ log: { level: 'warn', pretty: false }, rtp: { ports: '42000-43999' } });
+    sw = await startSwitchProcess({ log: { level: 'warn', pretty: false } });
     const callers = Array.from({ length: CALLERS }, (_, i) => String(5000 + i));
     provision(sw.dir, callers.map((ext) => ({ ext, name: `Caller ${ext}`, devices: [ext], authAlgorithms: ['MD5' as const] })));
     for (const cmd of [['conference-range', 'set', '8100-8199'], ['room', 'add', ROOM, '--name', 'All hands', '--public']]) {

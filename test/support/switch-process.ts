@@ -59,7 +59,9 @@ export async function startSwitchProcess(extra: Record<string, unknown> = {}, op
   const wssPort = await freePort();
   const config = {
     sip: { listen: '127.0.0.1', port: sipPort, tlsPort, wsPort, wssPort, domain: 'pbx.local', ...((extra.sip as object) ?? {}) },
-    rtp: { ports: '40000-40999' },
+    // Below the kernel's ephemeral ports (32768-60999) and clear of freePort's 20000-29999,
+    // the media engine tests' 30200-30999 and the phones' 41000-47999.
+    rtp: { ports: '31000-32699' },
     data: join(dir, 'data'),
     log: { level: 'info', pretty: false },
     media: { workers: 1 },
