@@ -26,6 +26,7 @@ import { provision, secretFor } from '../support/provision.js';
 import { SipCapture, type CapturedSip } from '../support/sip-capture.js';
 import { authRows, runSipp, scenarioPath, type SippResult } from '../support/sipp.js';
 import { startSwitchProcess, type SwitchProcess } from '../support/switch-process.js';
+import { sleep } from '../support/waiting.js';
 
 interface LegJson {
   role: string;
@@ -53,7 +54,6 @@ interface HistoryRow {
 
 const RING_TIMEOUT_S = 3;
 const LONG_CALL_MS = 30_000;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 let sw: SwitchProcess;
 let cap: SipCapture;

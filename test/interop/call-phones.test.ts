@@ -33,11 +33,11 @@ import { SipCapture } from '../support/sip-capture.js';
 import { authRows, runSipp, scenarioPath } from '../support/sipp.js';
 import { startSwitchProcess, type SwitchProcess } from '../support/switch-process.js';
 import { readWav, slice, seconds, writeToneWav } from '../support/wav.js';
+import { sleep, until } from '../support/waiting.js';
 
 /** Away from each other's G.711 distortion products and from every note of the music on hold. */
 const TONE = { A: 701.3, B: 1109.9, L: 1703.1 };
 const REASON_ELSEWHERE = 'SIP;cause=200;text="Call completed elsewhere"';
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 let sw: SwitchProcess;
 let cap: SipCapture;
@@ -114,24 +114,7 @@ const digits = (b: Baresip, from: number): string =>
     .map((e) => e.param)
     .join('');
 
-/** One digit at a time: baresip 1.0 `sndcode 123` starts the next event before ending the last. */
-async function sendDigits(b: Baresip, keys: string): Promise<void> {
-  for (const k of keys) {
-    const r = await b.command('sndcode', k);
-    assert.ok(r.ok, `sndcode ${k}: ${r.data}`);
-    await sleep(350);
-  }
-}
 
-async function until<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await sleep(100);
-  }
-}
 
 // ------------------------------------------------------------------ call 1: baresip B answers
 
@@ -204,10 +187,10 @@ test('A holds (RFC 3264 §8.4 sendonly): B hears the music on hold instead of A;
 test('RFC 4733 digits both ways between the baresip phones (relayed as telephone-events)', async () => {
   const bMark = B.mark();
   const aMark = A.mark();
-  await sendDigits(A, '123#');
+  await A.sendKeys('123#');
   await until('B received 4 digits', () => (digits(B, bMark).length >= 4 ? true : undefined), 5000).catch(() => undefined);
   assert.is(digits(B, bMark), '123#', `B's DTMF events: ${JSON.stringify(B.eventsSince(bMark))}`);
-  await sendDigits(B, '9*0');
+  await B.sendKeys('9*0');
   await until('A received 3 digits', () => (digits(A, aMark).length >= 3 ? true : undefined), 5000).catch(() => undefined);
   assert.is(digits(A, aMark), '9*0', `A's DTMF events: ${JSON.stringify(A.eventsSince(aMark))}`);
 });
@@ -263,7 +246,7 @@ test('L pauses the call (hold): A hears the music instead of L, and L again afte
 test('digits both ways between baresip and linphonec (RFC 4733): linphonec reports the tones, baresip its DTMF events', async () => {
   digitsStartedAt = Date.now();
   const mark = L.output.length;
-  await sendDigits(A, '47');
+  await A.sendKeys('47');
   await L.waitOutput(/Receiving tone 4 from[^]*Receiving tone 7 from/, 5000, mark);
   const aMark = A.mark();
   for (const k of ['8', '#']) {
@@ -316,7 +299,7 @@ test("SIP INFO DTMF: SIPp (Carol, custom caller ID) calls B's device extension; 
   assert.ok(accepted.ok, accepted.data);
   await until('B received 2 digits', () => (digits(B, bMark).length >= 2 ? true : undefined), 10_000).catch(() => undefined);
   assert.is(digits(B, bMark), '57', `B's DTMF events: ${JSON.stringify(B.eventsSince(bMark))}`);
-  await sendDigits(B, '8');
+  await B.sendKeys('8');
   const r = await sipp;
   assert.is(r.code, 0, `SIPp (INFO Signal=8 expected): ${r.output}\n${r.errors}`);
   const info = await cap.waitFor((m) => m.method === 'INFO' && m.status === undefined && m.srcPort === sw.sipPort, 2000, 'INFO from the switch');

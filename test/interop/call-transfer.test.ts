@@ -24,10 +24,10 @@ import { provision, secretFor } from '../support/provision.js';
 import { SipCapture, type CapturedSip } from '../support/sip-capture.js';
 import { startSwitchProcess, type SwitchProcess } from '../support/switch-process.js';
 import { readWav, seconds, slice, writeToneWav, type Pcm } from '../support/wav.js';
+import { sleep, until } from '../support/waiting.js';
 
 /** Fractional frequencies away from each other's G.711 distortion products (../shared/PEERS.md). */
 const TONE = { A: 701.3, B: 1109.9, L: 1703.1, C: 1453.7 };
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 let sw: SwitchProcess;
 let cap: SipCapture;
@@ -84,15 +84,6 @@ async function liveCalls(): Promise<CallJson[]> {
   return JSON.parse(r.stdout) as CallJson[];
 }
 
-async function until<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await sleep(100);
-  }
-}
 
 const request = (method: string, dstPort: number, after: number) => (m: CapturedSip) => m.method === method && m.status === undefined && m.dstPort === dstPort && m.time * 1000 >= after;
 

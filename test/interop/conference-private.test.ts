@@ -23,10 +23,10 @@ import { Linphonec } from '../support/linphonec.js';
 import { provision, secretFor } from '../support/provision.js';
 import { startSwitchProcess, type SwitchProcess } from '../support/switch-process.js';
 import { readWav, seconds, slice, writeToneWav, type Pcm } from '../support/wav.js';
+import { sleep, until } from '../support/waiting.js';
 
 const TONE = { A: 701.3, B: 1109.9, L: 1703.1 };
 const TONES = { A: TONE.A, B: TONE.B, L: TONE.L };
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 let sw: SwitchProcess;
 let A: Baresip;
@@ -83,23 +83,7 @@ async function live(): Promise<LiveJson> {
   return JSON.parse(r.stdout) as LiveJson;
 }
 
-async function until<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await sleep(200);
-  }
-}
 
-async function keys(b: Baresip, digits: string): Promise<void> {
-  for (const k of digits) {
-    const r = await b.command('sndcode', k);
-    assert.ok(r.ok, `sndcode ${k}: ${r.data}`);
-    await sleep(350);
-  }
-}
 
 function lastSeconds(b: Baresip, s: number): Pcm {
   const pcm = readWav(b.latestRecording()!);
@@ -129,7 +113,7 @@ test('another user dialling the private room directly is asked for the PIN: not 
   // After the prompt (about 3 s of speech, whose voice crosses A's frequency now and then):
   const waiting = lastSeconds(B, 1.2);
   assert.ok(toneFraction(waiting, TONE.A) < 0.2, `B does not hear the room before the PIN: ${describeTones(waiting, TONES)}`);
-  await keys(B, '4321#');
+  await B.sendKeys('4321#');
   const v = await until('B in the room', async () => ((await live()).participants.length === 2 ? live() : undefined));
   assert.equal(v.participants.map((p) => [p.number, p.admin]), [['1000', true], ['2000', false]]);
   await sleep(3000);

@@ -23,10 +23,10 @@ import { Linphonec } from '../support/linphonec.js';
 import { provision, secretFor } from '../support/provision.js';
 import { startSwitchProcess, type SwitchProcess } from '../support/switch-process.js';
 import { readWav, seconds, slice, writeToneWav, type Pcm } from '../support/wav.js';
+import { sleep, until } from '../support/waiting.js';
 
 const TONE = { A: 701.3, B: 1109.9, L: 1703.1 };
 const TONES = { A: TONE.A, B: TONE.B, L: TONE.L };
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 let sw: SwitchProcess;
 let A: Baresip;
@@ -88,24 +88,7 @@ async function live(): Promise<LiveJson> {
   return JSON.parse(r.stdout) as LiveJson;
 }
 
-async function until<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await sleep(200);
-  }
-}
 
-/** One key at a time: baresip 1.0 `sndcode 123` starts the next event before ending the last. */
-async function keys(b: Baresip, digits: string): Promise<void> {
-  for (const k of digits) {
-    const r = await b.command('sndcode', k);
-    assert.ok(r.ok, `sndcode ${k}: ${r.data}`);
-    await sleep(350);
-  }
-}
 
 async function dialRoom(b: Baresip): Promise<void> {
   const mark = b.mark();
@@ -136,10 +119,10 @@ function silent(pcm: Pcm, who: keyof typeof TONE, what: string): void {
 
 test('three phones join room 8000 with the user PIN sent as RFC 4733 events; `room live` lists them (issue 5)', async () => {
   await dialRoom(A);
-  await keys(A, '1234#');
+  await A.sendKeys('1234#');
   await until('A in the room', () => inRoom(1));
   await dialRoom(B);
-  await keys(B, '1234#');
+  await B.sendKeys('1234#');
   await until('B in the room', () => inRoom(2));
   const lMark = L.output.length;
   L.send(`call sip:8000@127.0.0.1:${sw.sipPort}`);
@@ -214,17 +197,17 @@ test('the admin PIN gives the admin keys: A rejoins with 9999, *1 mutes everyone
   await A.waitEvent((e) => e.type === 'CALL_CLOSED', 10_000, mark);
   await until('A left', () => inRoom(1));
   await dialRoom(A);
-  await keys(A, '9999#');
+  await A.sendKeys('9999#');
   const v = await until('A back in, as admin', async () => (await inRoom(2))?.participants.find((p) => p.number === '1000' && p.admin) ? true : undefined);
   assert.ok(v);
   await sleep(4000); // "joined as administrator" then the room
   hears(lastSeconds(A, 2), 'B', 'A (admin) hears B');
-  await keys(A, '*1');
+  await A.sendKeys('*1');
   await until('B muted', async () => ((await live()).participants.find((p) => p.number === '2000')?.muted ? true : undefined), 5000);
   await sleep(3500);
   silent(lastSeconds(A, 2), 'B', 'after *1 A does not hear B');
   hears(lastSeconds(B, 2), 'A', 'B still hears the admin');
-  await keys(A, '*2');
+  await A.sendKeys('*2');
   await until('B unmuted', async () => ((await live()).participants.find((p) => p.number === '2000')?.muted === false ? true : undefined), 5000);
   await sleep(3000);
   hears(lastSeconds(A, 2), 'B', 'after *2 A hears B again');
@@ -238,7 +221,7 @@ test('a wrong PIN three times: "wrong PIN" prompts, the goodbye, then the switch
   await dialRoom(A);
   const established = Date.now();
   for (let i = 0; i < 3; i++) {
-    await keys(A, '1111#');
+    await A.sendKeys('1111#');
     await sleep(600);
   }
   const closed = await A.waitEvent((e) => e.type === 'CALL_CLOSED', 20_000, mark);

@@ -15,10 +15,10 @@ import { PCMA, PCMU } from '../../src/rtp/codec/g711.js';
 import type { AudioCodec } from '../../src/rtp/codec/codec.js';
 import { ToneGenerator, toneSamples } from '../../src/dsp/tone.js';
 import { goertzelPower, powerToDbov } from '../../src/dsp/goertzel.js';
+import { sleep } from '../support/waiting.js';
 
 const PORTS = { min: 31000, max: 31999 };
 const dir = mkdtempSync(join(tmpdir(), 'mixer-media-'));
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** A 16-bit mono WAV file of a tone. */
 function wav(name: string, rate: number, hz: number, ms: number): string {

@@ -16,9 +16,9 @@ import type { AudioCodec } from '../../src/rtp/codec/codec.js';
 import { ToneGenerator } from '../../src/dsp/tone.js';
 import { goertzelPower, powerToDbov } from '../../src/dsp/goertzel.js';
 import { ntpMiddle32, parseRtcp, writeReceiverReport, writeSdesCname, type RtcpPacket, type SenderReport } from '../../src/rtp/rtcp.js';
+import { sleep } from '../support/waiting.js';
 
 const PORTS = { min: 32000, max: 32999 };
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const open: Peer[] = [];
 
 interface Received {

@@ -14,6 +14,7 @@ import { MediaEngine, type EngineEvent } from '../../src/mixer/channel/media-eng
 import { PCMU } from '../../src/rtp/codec/g711.js';
 import { ToneGenerator } from '../../src/dsp/tone.js';
 import { goertzelPower, powerToDbov } from '../../src/dsp/goertzel.js';
+import { sleep } from '../support/waiting.js';
 
 const PORTS = { min: 30200, max: 30999 };
 const TONES = [440, 620, 830];
@@ -85,7 +86,6 @@ class Peer {
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function room(workers: number, size: number, talkers: number, prepare?: (e: MediaEngine, ids: string[]) => Promise<void>): Promise<{ peers: Peer[]; engine: MediaEngine; events: EngineEvent[] }> {
   const engine = await MediaEngine.start({ workers, rtpPorts: PORTS });

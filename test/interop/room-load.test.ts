@@ -17,6 +17,7 @@ import { freePort } from '../support/free-port.js';
 import { provision, secretFor } from '../support/provision.js';
 import { authRows, runSipp, scenarioPath } from '../support/sipp.js';
 import { startSwitchProcess, type SwitchProcess } from '../support/switch-process.js';
+import { sleep } from '../support/waiting.js';
 
 const CALLERS = 120;
 const ROOM = '8100';
@@ -34,7 +35,6 @@ async function live(): Promise<LiveJson> {
   return JSON.parse(r.stdout) as LiveJson;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 test.before(async () => {
   try {

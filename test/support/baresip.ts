@@ -126,6 +126,18 @@ export class Baresip {
   }
 
   /**
+   * Sends DTMF keys as RFC 4733 events, one at a time 350 ms apart: baresip 1.0's
+   * `sndcode 123` starts the next event before ending the last.
+   */
+  async sendKeys(keys: string): Promise<void> {
+    for (const k of keys) {
+      const r = await this.command('sndcode', k);
+      if (!r.ok) throw new Error(`baresip sndcode ${k}: ${r.data}`);
+      await new Promise((res) => setTimeout(res, 350));
+    }
+  }
+
+  /**
    * Waits until the account's registration is OK, as baresip itself reports it (`reginfo`);
    * an event may have passed before the control connection was up, so this asks instead.
    */
