@@ -13,6 +13,10 @@
  *   phone registering must not wipe out the record of a guesser next to it. The window decays
  *   it instead.
  *
+ * Counting, windows, blocks and the caps are the shared FailureWindow
+ * (../../security/failure-window.ts); this class adds the address keys, trusted networks and
+ * the auth.* events.
+ *
  * Memory under a spoofed-source flood: at most `maxTrackedAddresses` failure records (the one
  * whose last failure is oldest goes first) and `maxBlockedAddresses` blocks (the one ending
  * first goes first, reported as auth.unblocked with why=evicted). A flood can therefore push
@@ -21,6 +25,7 @@
  */
 import type { AuthEvent } from './auth-events.js';
 import type { AuthFailureReason } from './digest-authenticator.js';
+import { FailureWindow } from '../../security/failure-window.js';
 import { sourceAddress, TrustedNetworks } from './source-address.js';
 
 /** Names and units (seconds) as in config.yaml `security:`, so that section passes straight in. */
@@ -44,29 +49,28 @@ export class BruteForceThrottle {
   readonly windowMs: number;
   readonly blockMs: number;
   private readonly trusted: TrustedNetworks;
-  private readonly maxTracked: number;
-  private readonly maxBlocked: number;
-  /** Failure times per key, least recently failed first. */
-  private readonly failures = new Map<string, number[]>();
-  /** Block end per key, in block order (= end order, the block time being fixed). */
-  private readonly blocks = new Map<string, number>();
+  private readonly window: FailureWindow;
 
   constructor(opts: ThrottleOptions = {}) {
-    this.maxFailures = opts.maxAuthFailures ?? 5;
-    this.windowMs = (opts.failureWindow ?? 60) * 1000;
-    this.blockMs = (opts.blockTime ?? 300) * 1000;
+    this.window = new FailureWindow({
+      maxFailures: opts.maxAuthFailures ?? 5,
+      windowMs: (opts.failureWindow ?? 60) * 1000,
+      blockMs: (opts.blockTime ?? 300) * 1000,
+      maxTracked: opts.maxTrackedAddresses ?? 10_000,
+      maxBlocked: opts.maxBlockedAddresses ?? 10_000,
+    });
+    this.maxFailures = this.window.maxFailures;
+    this.windowMs = this.window.windowMs;
+    this.blockMs = this.window.blockMs;
     this.trusted = new TrustedNetworks(opts.trustedNetworks);
-    this.maxTracked = opts.maxTrackedAddresses ?? 10_000;
-    this.maxBlocked = opts.maxBlockedAddresses ?? 10_000;
-    if (!(this.maxFailures >= 1) || !(this.windowMs > 0) || !(this.blockMs > 0)) throw new RangeError('throttle settings must be positive');
   }
 
   get trackedCount(): number {
-    return this.failures.size;
+    return this.window.trackedCount;
   }
 
   get blockedCount(): number {
-    return this.blocks.size;
+    return this.window.blockedCount;
   }
 
   isTrusted(address: string): boolean {
@@ -75,14 +79,8 @@ export class BruteForceThrottle {
 
   /** Epoch ms when the block on `address` ends, or undefined when it is not blocked. */
   blockedUntil(address: string, now: number, events: AuthEvent[]): number | undefined {
-    if (this.blocks.size === 0) return undefined;
-    const key = sourceAddress(address).key;
-    const until = this.blocks.get(key);
-    if (until === undefined) return undefined;
-    if (until > now) return until;
-    this.blocks.delete(key);
-    events.push({ event: 'auth.unblocked', address: key, why: 'expired' });
-    return undefined;
+    if (this.window.blockedCount === 0) return undefined;
+    return this.window.blockedUntil(sourceAddress(address).key, now, unblockedInto(events));
   }
 
   /** Counts one failure; returns true when it made `address` blocked. */
@@ -92,28 +90,11 @@ export class BruteForceThrottle {
       events.push({ event: 'auth.failure', address: src.key, username, reason, count: 0, trusted: true });
       return false;
     }
-    const times = this.failures.get(src.key) ?? [];
-    this.failures.delete(src.key); // re-inserted last: least recently failed stays first
-    let drop = 0;
-    while (drop < times.length && times[drop]! <= now - this.windowMs) drop++;
-    if (drop) times.splice(0, drop);
-    times.push(now);
-    const count = times.length;
+    const { count, blockedUntil, evicted } = this.window.recordFailure(src.key, now);
     events.push({ event: 'auth.failure', address: src.key, username, reason, count, trusted: false });
-    if (count < this.maxFailures) {
-      this.failures.set(src.key, times);
-      if (this.failures.size > this.maxTracked) this.failures.delete(this.failures.keys().next().value!);
-      return false;
-    }
-    const until = now + this.blockMs;
-    this.blocks.delete(src.key);
-    this.blocks.set(src.key, until);
-    events.push({ event: 'auth.blocked', address: src.key, username, count, until });
-    if (this.blocks.size > this.maxBlocked) {
-      const evicted = this.blocks.keys().next().value!;
-      this.blocks.delete(evicted);
-      events.push({ event: 'auth.unblocked', address: evicted, why: 'evicted' });
-    }
+    if (blockedUntil === undefined) return false;
+    events.push({ event: 'auth.blocked', address: src.key, username, count, until: blockedUntil });
+    if (evicted !== undefined) events.push({ event: 'auth.unblocked', address: evicted, why: 'evicted' });
     return true;
   }
 
@@ -122,20 +103,15 @@ export class BruteForceThrottle {
    * the window. For the shell's periodic timer; blocks also end lazily in blockedUntil.
    */
   sweep(now: number, events: AuthEvent[]): void {
-    for (const [key, until] of this.blocks) {
-      if (until > now) break;
-      this.blocks.delete(key);
-      events.push({ event: 'auth.unblocked', address: key, why: 'expired' });
-    }
-    for (const [key, times] of this.failures) {
-      if (times[times.length - 1]! > now - this.windowMs) break;
-      this.failures.delete(key);
-    }
+    this.window.sweep(now, unblockedInto(events));
   }
 
   /** When the next block ends (epoch ms), for the shell to time its sweep; undefined if none. */
   nextDeadline(): number | undefined {
-    const first = this.blocks.values().next();
-    return first.done ? undefined : first.value;
+    return this.window.nextDeadline();
   }
+}
+
+function unblockedInto(events: AuthEvent[]): (key: string, why: 'expired' | 'evicted') => void {
+  return (address, why) => events.push({ event: 'auth.unblocked', address, why });
 }
