@@ -19,11 +19,24 @@ export interface Config {
   log: { level: LogLevel; pretty: boolean | 'auto' };
   registrar: { minExpires: number; maxExpires: number; defaultExpires: number };
   auth: { realm: string; algorithms: DigestAlgorithm[]; nonceLifetime: number };
-  security: { maxAuthFailures: number; failureWindow: number; blockTime: number; trustedNetworks: string[] };
+  security: SecurityConfig;
   /** `workers` is resolved: `auto` in the file becomes the number of cores. */
   media: { workers: number };
   calls: CallsConfig;
   ivr: IvrConfig;
+}
+
+/** Brute-force throttling; durations in seconds as in the file. */
+export interface SecurityConfig {
+  /** SIP digest: failed authentications from one source address within failureWindow that block it for blockTime. */
+  maxAuthFailures: number;
+  failureWindow: number;
+  blockTime: number;
+  trustedNetworks: string[];
+  /** Conference rooms: wrong PINs from one caller within pinFailureWindow that block its PIN entry for pinBlockTime. */
+  pinMaxFailures: number;
+  pinFailureWindow: number;
+  pinBlockTime: number;
 }
 
 /** Call control (src/app/calls); durations in seconds as in the file. */

@@ -37,7 +37,7 @@ test('with no file every key has its default and paths resolve against the cwd',
     log: { level: 'info', pretty: 'auto' },
     registrar: { minExpires: 60, maxExpires: 3600, defaultExpires: 3600 },
     auth: { realm: 'pbx.local', algorithms: ['MD5', 'SHA-256'], nonceLifetime: 300 },
-    security: { maxAuthFailures: 5, failureWindow: 60, blockTime: 300, trustedNetworks: [] },
+    security: { maxAuthFailures: 5, failureWindow: 60, blockTime: 300, trustedNetworks: [], pinMaxFailures: 10, pinFailureWindow: 900, pinBlockTime: 900 },
     media: { workers: 8 },
     calls: { ringTimeout: 30, mediaTimeout: 60, sessionExpires: 1800, musicOnHold: DEFAULT_MUSIC_ON_HOLD, codecs: ['PCMU', 'PCMA', 'G722', 'opus'] },
     ivr: { language: 'en' },
@@ -80,7 +80,7 @@ sip:
 log: { level: debug, pretty: false }
 registrar: { minExpires: 30, maxExpires: 7200, defaultExpires: 600 }
 auth: { realm: acme, algorithms: [sha-256, md5], nonceLifetime: 120 }
-security: { maxAuthFailures: 3, failureWindow: 30, blockTime: 900, trustedNetworks: [192.168.0.0/16, "2001:DB8:0:0::/32", 10.1.2.3] }
+security: { maxAuthFailures: 3, failureWindow: 30, blockTime: 900, trustedNetworks: [192.168.0.0/16, "2001:DB8:0:0::/32", 10.1.2.3], pinMaxFailures: 5, pinFailureWindow: 600, pinBlockTime: 3600 }
 media: { workers: 3 }
 data: /var/lib/softswitch
 `);
@@ -91,7 +91,7 @@ data: /var/lib/softswitch
   assert.equal(config.log, { level: 'debug', pretty: false });
   assert.equal(config.registrar, { minExpires: 30, maxExpires: 7200, defaultExpires: 600 });
   assert.equal(config.auth, { realm: 'acme', algorithms: ['SHA-256', 'MD5'], nonceLifetime: 120 });
-  assert.equal(config.security, { maxAuthFailures: 3, failureWindow: 30, blockTime: 900, trustedNetworks: ['192.168.0.0/16', '2001:db8::/32', '10.1.2.3/32'] });
+  assert.equal(config.security, { maxAuthFailures: 3, failureWindow: 30, blockTime: 900, trustedNetworks: ['192.168.0.0/16', '2001:db8::/32', '10.1.2.3/32'], pinMaxFailures: 5, pinFailureWindow: 600, pinBlockTime: 3600 });
   assert.equal(config.media, { workers: 3 });
   assert.is(config.data, '/var/lib/softswitch');
 });
@@ -130,6 +130,13 @@ test('wrong types are one line naming the file, the key and the line', () => {
   rejects('data: 42\n', 'etc/config.yaml: data must be a non-empty string, got 42 (line 1)');
   rejects('security:\n  trustedNetworks: 10.0.0.0/8\n', 'etc/config.yaml: security.trustedNetworks must be a list, got "10.0.0.0/8" (line 2)');
   rejects('security:\n  trustedNetworks:\n    - 10.0.0.0/8\n    - 10.1.2.3/8\n', 'etc/config.yaml: security.trustedNetworks[1] has host bits set: 10.1.2.3/8 (did you mean 10.0.0.0/8?) (line 4)');
+});
+
+test('security.pin*: the conference PIN throttle rejects values that are not positive integers (standard: brute force is throttled)', () => {
+  rejects('security:\n  pinMaxFailures: 0\n', 'etc/config.yaml: security.pinMaxFailures must be an integer 1-1000, got 0 (line 2)');
+  rejects('security:\n  pinFailureWindow: -60\n', 'etc/config.yaml: security.pinFailureWindow must be an integer 1-86400, got -60 (line 2)');
+  rejects('security:\n  pinBlockTime: 0\n', 'etc/config.yaml: security.pinBlockTime must be an integer 1-2592000, got 0 (line 2)');
+  rejects('security:\n  pinBlockTime: 1.5\n', 'etc/config.yaml: security.pinBlockTime must be an integer 1-2592000, got 1.5 (line 2)');
 });
 
 test('unknown keys are errors, with a suggestion for a likely typo', () => {
