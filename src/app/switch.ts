@@ -87,6 +87,7 @@ export async function startSwitch(opts: StartSwitchOptions): Promise<RunningSwit
     findRoom: (n) => store.rooms.findByNumber(n),
     userIdByExt: (ext) => store.users.findByExt(ext)?.id,
     logger,
+    pinThrottle: config.security,
   });
   logRoomsWithoutPin(store.rooms.list(), logger.child({ component: 'conference' }));
   warnEphemeralRtpPorts(config.rtp.ports, logger);

@@ -9,6 +9,7 @@ import type { CallerIdentity } from '../calls/caller-id.js';
 import type { NumberHandlerEnvironment } from '../calls/number-handler.js';
 import type { ConferenceMediaPort } from './conference-media.js';
 import type { LiveRoom } from './live-room.js';
+import type { PinGuessThrottle } from './pin-guess-throttle.js';
 import type { RoomCall } from './room-call.js';
 
 export interface ConferenceContext {
@@ -18,6 +19,8 @@ export interface ConferenceContext {
   /** The system's prompt language (ivr.language); a room's own wins. */
   readonly language: Language;
   readonly log: Logger;
+  /** Wrong PINs per caller across all rooms (pin-guess-throttle.ts). */
+  readonly pinThrottle: PinGuessThrottle;
   /** The configured room with this number now (read on each call: CLI changes count at once). */
   findRoom(number: string): RoomRecord | undefined;
   /** The user id of a caller of ours; null for anyone else. */

@@ -17,6 +17,7 @@ import type { LiveCallView } from '../control/live-call-view.js';
 import type { ConferenceContext } from './conference-context.js';
 import type { ConferenceMediaPort } from './conference-media.js';
 import { LiveRoom } from './live-room.js';
+import { DEFAULT_PIN_THROTTLE, PinGuessThrottle, type PinThrottleSettings } from './pin-guess-throttle.js';
 import { RoomCall } from './room-call.js';
 import { roomCallView } from './room-call-view.js';
 import { namesCall, servedDialogOf } from './room-replaces.js';
@@ -32,6 +33,8 @@ export interface ConferenceServiceOptions {
   /** The id of the user with this main extension (store.users.findByExt). */
   userIdByExt(ext: string): number | undefined;
   logger: Logger;
+  /** config.yaml `security:` (pinMaxFailures, pinFailureWindow, pinBlockTime); defaults 10 in 900 s block 900 s. */
+  pinThrottle?: PinThrottleSettings;
 }
 
 export class ConferenceService implements NumberHandler, ConferenceContext {
@@ -39,6 +42,8 @@ export class ConferenceService implements NumberHandler, ConferenceContext {
   readonly catalog: PromptCatalog;
   readonly language: Language;
   readonly log: Logger;
+  /** Wrong PINs per caller across all rooms, and the blocks they earn. */
+  readonly pinThrottle: PinGuessThrottle;
   /** Live rooms by number. */
   readonly rooms = new Map<string, LiveRoom>();
   /** Calls to rooms (answering, in the IVR, or in a room), by endpoint id. */
@@ -51,6 +56,7 @@ export class ConferenceService implements NumberHandler, ConferenceContext {
     this.catalog = opts.catalog;
     this.language = opts.language;
     this.log = opts.logger.child({ component: 'conference' });
+    this.pinThrottle = new PinGuessThrottle(opts.pinThrottle ?? DEFAULT_PIN_THROTTLE, this.log);
     this.media.on('event', this.mediaEvent);
   }
 

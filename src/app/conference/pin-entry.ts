@@ -6,6 +6,10 @@
  * A public room with only an admin PIN lets callers in without one: an empty entry (`#`
  * alone) joins as a participant. CollectDigits counts an empty entry as no-input, so this
  * step watches for it and finishes with `collected` and no digits.
+ *
+ * Each wrong PIN is reported to `wrongPin` (the caller's PIN throttle, pin-guess-throttle.ts);
+ * when it answers that this entry blocked the caller, the attempts left are dropped: the
+ * goodbye plays at once and the step ends with a hang-up ("brute force is throttled").
  */
 import { CollectDigits, type IvrAction, type IvrInput, type IvrResult, type IvrStep } from '../../ivr/index.js';
 import { PIN_MAX_DIGITS } from '../rooms/room-fields.js';
@@ -23,10 +27,16 @@ export class PinEntry implements IvrStep {
   private outcome: IvrResult | undefined;
   /** The goodbye after the last wrong PIN is playing: no entry is taken any more. */
   private finishing = false;
+  /** The wrong PIN just entered blocked the caller (set inside validate). */
+  private blockedNow = false;
+  /** The playback of the goodbye after a block, while it plays. */
+  private blockedGoodbye: string | undefined;
 
   constructor(
     private readonly pins: ReadonlyMap<string, Role>,
     private readonly emptyEntry: Role | undefined,
+    /** Told of each wrong PIN; true when that one blocked the caller from PIN entry. */
+    private readonly wrongPin: (digits: string) => boolean = () => false,
   ) {
     // The entry ends at # (or the inter-digit timeout), not at the PIN's length: a '#' after
     // a wrong PIN of the right length would otherwise barge into the retry prompt.
@@ -40,7 +50,11 @@ export class PinEntry implements IvrStep {
       firstDigitTimeoutMs: PIN_FIRST_DIGIT_TIMEOUT_MS,
       interDigitTimeoutMs: PIN_INTER_DIGIT_TIMEOUT_MS,
       maxAttempts: PIN_ATTEMPTS,
-      validate: (d) => (pins.has(d) ? 'ok' : 'invalid'),
+      validate: (d) => {
+        if (pins.has(d)) return 'ok';
+        if (this.wrongPin(d)) this.blockedNow = true;
+        return 'invalid';
+      },
       onFailure: { type: 'hangup', reason: 'wrong PIN' },
     });
   }
@@ -60,6 +74,7 @@ export class PinEntry implements IvrStep {
 
   handle(input: IvrInput): IvrAction[] {
     if (this.outcome) return [];
+    if (this.blockedGoodbye !== undefined) return this.goodbyeInput(input);
     if (input.type === 'digit' && input.digit === '#' && this.typed === '' && this.emptyEntry !== undefined && !this.finishing && this.inner.result === undefined) {
       const out: IvrAction[] = [];
       if (this.playId) out.push({ type: 'stop-playback', playId: this.playId });
@@ -69,7 +84,25 @@ export class PinEntry implements IvrStep {
       return out;
     }
     if (input.type === 'digit' && input.digit !== '#') this.typed += input.digit;
-    return this.watch(this.inner.handle(input));
+    const actions = this.watch(this.inner.handle(input));
+    return this.blockedNow && !this.finishing ? this.sayGoodbyeNow(actions) : actions;
+  }
+
+  /** The caller got blocked with attempts left: instead of the retry, the goodbye, then hang-up. */
+  private sayGoodbyeNow(actions: IvrAction[]): IvrAction[] {
+    const out: IvrAction[] = actions.filter((a) => a.type !== 'play' && a.type !== 'start-timer');
+    for (const name of this.timers) out.push({ type: 'cancel-timer', name });
+    this.timers.clear();
+    this.finishing = true;
+    this.blockedGoodbye = 'pin-blocked-goodbye';
+    out.push({ type: 'play', playId: this.blockedGoodbye, prompts: [{ id: 'conf-wrong-pin-goodbye' }], bargeIn: false });
+    return out;
+  }
+
+  private goodbyeInput(input: IvrInput): IvrAction[] {
+    if (input.type !== 'played' || input.playId !== this.blockedGoodbye) return [];
+    this.outcome = { outcome: 'hangup', reason: 'PIN entry blocked' };
+    return [{ type: 'done', result: this.outcome }];
   }
 
   /** Keeps track of what the inner step plays and arms; a new prompt starts a new attempt. */

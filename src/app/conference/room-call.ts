@@ -38,6 +38,7 @@ import { InRoomPrompts } from './in-room-prompts.js';
 import { IvrRunner } from './ivr-runner.js';
 import type { LiveRoom, Participant, ParticipantCall } from './live-room.js';
 import { PinEntry } from './pin-entry.js';
+import { pinCallerKey } from './pin-guess-throttle.js';
 import { RoomLegMedia } from './room-leg-media.js';
 import { runKeyCommand } from './key-commands.js';
 
@@ -178,12 +179,25 @@ export class RoomCall implements DialogLegOwner, ServedCall, ParticipantCall {
     const decision = decideEntry({ ...this.entryState(record, live), transferredByOwner: this.transferredByOwner(record) });
     if (decision.kind === 'refuse') return this.sayThenHangUp([decision.prompt], decision.reason);
     if (decision.kind === 'join') return this.join(decision.role);
-    const step = new PinEntry(decision.pins, decision.emptyEntry);
+    this.askPin(record, decision.pins, decision.emptyEntry);
+  }
+
+  /** The PIN step, unless the caller guessed too many wrong PINs lately (pin-guess-throttle.ts): then the goodbye and BYE. */
+  private askPin(record: RoomRecord, pins: ReadonlyMap<string, Role>, emptyEntry: Role | undefined): void {
+    const throttle = this.cx.pinThrottle;
+    const clock = this.cx.env.ctx.clock;
+    const caller = pinCallerKey(this.identity, this.leg?.flow.remoteAddress);
+    const until = throttle.blockedUntil(caller, clock.now());
+    if (until !== undefined) {
+      throttle.refused(caller, record.number, until);
+      return this.sayThenHangUp(['conf-wrong-pin-goodbye'], 'PIN entry blocked');
+    }
+    const step = new PinEntry(pins, emptyEntry, () => throttle.wrongPin(caller, record.number, clock.now()));
     this.runner.run(step, (r) => this.pinEntered(step, r));
   }
 
   private pinEntered(step: PinEntry, r: IvrResult): void {
-    if (r.outcome !== 'collected') return this.hangup('wrong PIN');
+    if (r.outcome !== 'collected') return this.hangup(r.outcome === 'hangup' && r.reason === 'PIN entry blocked' ? r.reason : 'wrong PIN');
     this.join(step.roleOf(r.digits) ?? 'participant');
   }
 
