@@ -52,6 +52,7 @@ export class BruteForceThrottle {
   private readonly window: FailureWindow;
 
   constructor(opts: ThrottleOptions = {}) {
+    this.trusted = new TrustedNetworks(opts.trustedNetworks); // first, as before: a bad CIDR is the error reported
     this.window = new FailureWindow({
       maxFailures: opts.maxAuthFailures ?? 5,
       windowMs: (opts.failureWindow ?? 60) * 1000,
@@ -62,7 +63,6 @@ export class BruteForceThrottle {
     this.maxFailures = this.window.maxFailures;
     this.windowMs = this.window.windowMs;
     this.blockMs = this.window.blockMs;
-    this.trusted = new TrustedNetworks(opts.trustedNetworks);
   }
 
   get trackedCount(): number {
