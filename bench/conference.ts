@@ -28,6 +28,7 @@ import { repoRoot } from '../test/support/paths.js';
 import { provision, secretFor } from '../test/support/provision.js';
 import { authRows, runSipp, scenarioPath, type SippResult } from '../test/support/sipp.js';
 import { startSwitchProcess, type SwitchProcess } from '../test/support/switch-process.js';
+import { until } from '../test/support/waiting.js';
 import { cpuDelta, loadAverage, machineBusySeconds, machineTimes, processCpu, udpSockets, waitQuiet } from './calls-measure.js';
 
 interface Args {
@@ -88,15 +89,6 @@ async function live(sw: SwitchProcess): Promise<{ inRoom: number; talking: numbe
 
 const inRoom = async (sw: SwitchProcess): Promise<number> => (await live(sw)).inRoom;
 
-async function until(what: string, f: () => Promise<boolean>, timeoutS: number): Promise<void> {
-  const deadline = Date.now() + timeoutS * 1000;
-  while (Date.now() < deadline) {
-    if (await f()) return;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error(`bench:conference: timed out waiting until ${what}`);
-}
-
 async function step(sw: SwitchProcess, args: Args, n: number, scenario: string, callers: string[], idleCpuPct: number): Promise<Row> {
   const joinS = Math.ceil(n / args.rate) + 5;
   const holdMs = (joinS + args.warmup + args.window + 5) * 1000;
@@ -116,7 +108,7 @@ async function step(sw: SwitchProcess, args: Args, n: number, scenario: string, 
     timeoutMs: holdMs + 60_000,
     extraArgs: ['-auth_uri', `${ROOM}@pbx.local`],
   });
-  await until(`${n} callers are in room ${ROOM}`, async () => (await inRoom(sw)) >= n, joinS + 30);
+  await until(`${n} callers are in room ${ROOM}`, async () => ((await inRoom(sw)) >= n ? true : undefined), (joinS + 30) * 1000, 1000);
   await new Promise((r) => setTimeout(r, args.warmup * 1000));
 
   const c0 = processCpu(sw.child.pid!);
@@ -140,7 +132,7 @@ async function step(sw: SwitchProcess, args: Args, n: number, scenario: string, 
   const load = loadAverage();
 
   const result = await sipp;
-  await until(`room ${ROOM} is empty again`, async () => (await inRoom(sw)) === 0, 30);
+  await until(`room ${ROOM} is empty again`, async () => ((await inRoom(sw)) === 0 ? true : undefined), 30_000, 1000);
   const cpuPct = (100 * cpu.seconds) / wallS;
   return {
     participants: n,
