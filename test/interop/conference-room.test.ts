@@ -17,7 +17,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeTones, toneFraction } from '../support/audio-analysis.js';
+import { activeSeconds, beepPairAt, describeTones, toneFraction } from '../support/audio-analysis.js';
 import { Baresip } from '../support/baresip.js';
 import { Linphonec } from '../support/linphonec.js';
 import { provision, secretFor } from '../support/provision.js';
@@ -37,6 +37,10 @@ let lrec: string;
 /** When L's call was answered, and when all three were in the room (ms). */
 let lAnsweredAt = 0;
 let allInAt = 0;
+/** A's first recording, and how many seconds it held when A was alone in the room / when B got in. */
+let aRecording = '';
+let aAloneAt = 0;
+let aSawBAt = 0;
 
 interface LiveJson {
   number: string;
@@ -121,9 +125,12 @@ test('three phones join room 8000 with the user PIN sent as RFC 4733 events; `ro
   await dialRoom(A);
   await A.sendKeys('1234#');
   await until('A in the room', () => inRoom(1));
+  aRecording = A.latestRecording()!;
+  aAloneAt = seconds(readWav(aRecording));
   await dialRoom(B);
   await B.sendKeys('1234#');
   await until('B in the room', () => inRoom(2));
+  aSawBAt = seconds(readWav(aRecording));
   const lMark = L.output.length;
   L.send(`call sip:8000@127.0.0.1:${sw.sipPort}`);
   await L.waitOutput(/Call \d+ with [^\n]* connected|Call answered|StreamsRunning|connected/i, 10_000, lMark);
@@ -145,6 +152,20 @@ test('three phones join room 8000 with the user PIN sent as RFC 4733 events; `ro
   );
   const text = await sw.cli('room', 'live', '8000');
   assert.match(text.stdout, /3 participants/);
+});
+
+test('the first one in hears "you are the only participant", then rising join beeps (600 then 900 Hz) as the second arrives (issue 5)', async () => {
+  await sleep(500); // the recording is written as it plays
+  const heard = readWav(aRecording);
+  // Between the PIN (whose prompt A's first key stopped) and B's arrival, A hears only what the
+  // switch plays it: its own join beeps (0.2 s) and the greeting for a caller alone in the
+  // room (1.4 s of speech), so most of that time is sound.
+  const alone = slice(heard, Math.max(0, aAloneAt - 0.5), aAloneAt + 2);
+  const spoken = activeSeconds(alone, -45);
+  assert.ok(spoken > 1.0, `A alone in the room hears the greeting: ${spoken.toFixed(2)} s of sound in 2.5 s`);
+  const around = slice(heard, Math.max(0, aSawBAt - 2), aSawBAt + 1);
+  assert.ok(beepPairAt(around, 600, 900) !== undefined, `A hears the join tone when B arrives: ${describeTones(around, { ...TONES, join1: 600, join2: 900 })}`);
+  assert.is(beepPairAt(around, 900, 600), undefined, 'and not the leave tone');
 });
 
 test("each baresip phone hears the other two tones and not its own (the mixer's minus-self mix)", async () => {

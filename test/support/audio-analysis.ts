@@ -260,3 +260,36 @@ export function heardSequence(chunks: HeardChunk[], minChunks = 2): Heard[] {
 export function describeChunks(chunks: HeardChunk[]): string {
   return chunks.map((c) => `${c.at.toFixed(1)}:${c.heard}(t${c.tone.toFixed(1)} m${c.music.toFixed(2)} ${c.rmsDbov.toFixed(0)}dB)`).join(' ');
 }
+
+/**
+ * Where two short beeps follow each other - `first` Hz, then `second` Hz within 60-240 ms (the
+ * room's join tone is 80 ms at 600 Hz, 40 ms of silence, 80 ms at 900 Hz; the leave tone the
+ * other way round): the time in seconds of the first beep's first frame, or undefined. A
+ * 20 ms frame holds a beep when that frequency is above -35 dBov and 10 dB above the other one.
+ */
+export function beepPairAt(pcm: Pcm, first: number, second: number): number | undefined {
+  const frame = Math.round(pcm.rate / 50);
+  const frames = Math.floor(pcm.samples.length / frame);
+  const holds = (i: number, hz: number, other: number): boolean => {
+    const p = powerToDbov(goertzelPower(pcm.samples, pcm.rate, hz, i * frame, frame, true));
+    const q = powerToDbov(goertzelPower(pcm.samples, pcm.rate, other, i * frame, frame, true));
+    return p > -35 && p - q > 10;
+  };
+  for (let i = 0; i < frames; i++) {
+    if (!holds(i, first, second)) continue;
+    for (let k = 3; k <= 12 && i + k < frames; k++) if (holds(i + k, second, first)) return (i * frame) / pcm.rate;
+  }
+  return undefined;
+}
+
+/** Seconds of `pcm` whose 20 ms frames are louder than `thresholdDbov` (speech against a short beep or silence). */
+export function activeSeconds(pcm: Pcm, thresholdDbov: number): number {
+  const frame = Math.round(pcm.rate / 50);
+  let active = 0;
+  for (let i = 0; i + frame <= pcm.samples.length; i += frame) {
+    let sum = 0;
+    for (let k = i; k < i + frame; k++) sum += pcm.samples[k]! * pcm.samples[k]!;
+    if (powerToDbov(sum / frame) > thresholdDbov) active++;
+  }
+  return active / 50;
+}
